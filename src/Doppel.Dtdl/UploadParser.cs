@@ -1,19 +1,40 @@
-using Doppel.Diagnostics;
+using Doppel.Dtdl.Elements;
 using Doppel.Dtdl.Resolution;
+using Doppel.Dtdl.Validation;
 
 namespace Doppel.Dtdl;
 
-/// <summary>The state of one parse: created per call, never shared.</summary>
+/// <summary>The state of one parse: created per call, never shared. Runs the stages in order.</summary>
 internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, CancellationToken cancellationToken)
 {
-    private readonly List<Diagnostic> diagnostics = [];
+    private readonly DiagnosticBag diagnostics = new();
+    private readonly List<Element> elements = [];
 
     public DtdlParseResult Run(IReadOnlyList<DtdlDocument> documents)
     {
-        _ = options;
-        _ = stored;
-        _ = documents;
+        var reader = new ElementReader(options, diagnostics, elements, cancellationToken);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            reader.ReadDocument(new SourceDocument(i, documents[i].Name, documents[i].Utf8));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
-        return new DtdlParseResult(new ModelSet(new Dictionary<string, InterfaceInfo>()), diagnostics);
+        var index = new ElementIndex(elements, stored, diagnostics);
+        ReferenceRules.Check(index, diagnostics);
+        var inheritance = new InheritanceRules(index, diagnostics);
+        inheritance.Check();
+        UniquenessRules.Check(index, inheritance, diagnostics);
+        new DescendantRules(index, inheritance, diagnostics).Check();
+        if (options.ApplyAdtRules)
+        {
+            AdtRules.Check(index, elements, options, diagnostics);
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new DtdlParseResult(null, diagnostics.Items);
+        }
+
+        return new DtdlParseResult(ModelResolver.Resolve(index, stored), diagnostics.Items);
     }
 }

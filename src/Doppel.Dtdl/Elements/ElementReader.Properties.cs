@@ -1,0 +1,341 @@
+using System.Globalization;
+using Doppel.Dtdl.Json;
+using Doppel.Dtdl.Metamodel;
+
+namespace Doppel.Dtdl.Elements;
+
+internal sealed partial class ElementReader
+{
+    private void ReadProperties(Element element, ContextState context)
+    {
+        var model = context.Model;
+        var metaClass = model.Classes[element.Class!];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in element.Node.Members)
+        {
+            if (member.Name.StartsWith('@'))
+            {
+                continue;
+            }
+
+            var propertyName = member.Name;
+            if (!metaClass.Properties.ContainsKey(propertyName) && context.TryResolveTerm(propertyName, out var dtmi)
+                && model.PropertyNamesByDtmi.TryGetValue(dtmi, out var viaDtmi))
+            {
+                propertyName = viaDtmi;
+            }
+            else if (model.PropertyNamesByDtmi.TryGetValue(member.Name, out var fromDtmi))
+            {
+                propertyName = fromDtmi;
+            }
+
+            if (metaClass.Properties.TryGetValue(propertyName, out var property) && property.Allowed)
+            {
+                if (!seen.Add(propertyName))
+                {
+                    diagnostics.AddFor("duplicatePropertyName", element, propertyName, member.Value);
+                    continue;
+                }
+
+                ReadProperty(element, context, property, member.Value);
+                continue;
+            }
+
+            if (TryFindSupplementalProperty(element, context, member.Name, out var supplemental))
+            {
+                ReadSupplementalProperty(element, context, supplemental, member.Value);
+                continue;
+            }
+
+            ReportUnknownProperty(element, context, member);
+        }
+
+        foreach (var property in metaClass.Properties.Values)
+        {
+            if (!property.Allowed || property.Optional || seen.Contains(property.Name) || property.MinCount is null or 0)
+            {
+                continue;
+            }
+
+            diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", element, property.Name);
+        }
+
+        foreach (var cotype in element.Cotypes)
+        {
+            foreach (var supplemental in Meta.SupplementalTypes[cotype].Properties.Values)
+            {
+                if (supplemental.MinCount is > 0 && !element.Node.Members.Any(m => IsTermFor(context, m.Name, supplemental)))
+                {
+                    diagnostics.AddFor(supplemental.Type.StartsWith("dtmi:", StringComparison.Ordinal) ? "missingSupplementalObjectProperty" : "missingSupplementalLiteralProperty",
+                        element, supplemental.Name, type: ShortName(cotype));
+                }
+            }
+        }
+    }
+
+    private static bool IsTermFor(ContextState context, string term, SupplementalProperty property) =>
+        term == property.Id || (context.TryResolveTerm(term, out var dtmi) && dtmi == property.Id);
+
+    private static bool TryFindSupplementalProperty(Element element, ContextState context, string term, out SupplementalProperty property)
+    {
+        foreach (var cotype in element.Cotypes)
+        {
+            foreach (var candidate in Meta.SupplementalTypes[cotype].Properties.Values)
+            {
+                if (IsTermFor(context, term, candidate))
+                {
+                    property = candidate;
+                    return true;
+                }
+            }
+        }
+
+        property = null!;
+        return false;
+    }
+
+    private void ReportUnknownProperty(Element element, ContextState context, JsonMember member)
+    {
+        var v3 = context.Version >= 3;
+        var term = member.Name;
+        if (context.TryResolveTerm(term, out var dtmi) || (term.StartsWith("dtmi:", StringComparison.Ordinal) && Dtmi.TryParse(term, out _) && (dtmi = term) is not null))
+        {
+            if (IsKnownPropertyDtmi(dtmi))
+            {
+                diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
+            }
+            else if (v3 && !context.HasUndefinedExtension)
+            {
+                diagnostics.AddFor("propertyIrrelevantDtmiOrTerm", element, term, member.Value, value: term);
+            }
+
+            return;
+        }
+
+        if (term.Contains(':', StringComparison.Ordinal))
+        {
+            if (v3)
+            {
+                diagnostics.AddFor("propertyInvalidDtmi", element, term, member.Value, value: term);
+            }
+
+            return;
+        }
+
+        if (!TermSyntax().IsMatch(term))
+        {
+            if (v3)
+            {
+                diagnostics.AddFor("propertyNotDtmiNorTerm", element, term, member.Value, value: term);
+            }
+
+            return;
+        }
+
+        if (v3 && !context.HasUndefinedExtension)
+        {
+            diagnostics.AddFor("propertyUndefinedTerm", element, term, member.Value, value: term);
+        }
+    }
+
+    private static bool IsKnownPropertyDtmi(string dtmi) =>
+        dtmi.StartsWith("dtmi:dtdl:property:", StringComparison.Ordinal)
+        || Meta.SupplementalTypes.Values.Any(s => s.Properties.ContainsKey(dtmi));
+
+    private void ReadProperty(Element element, ContextState context, MetaProperty property, JsonNode node)
+    {
+        if (node.Kind == JsonKind.Null)
+        {
+            diagnostics.AddFor("propertyValueNull", element, property.Name, node);
+            return;
+        }
+
+        if (property.Class is not null && !property.Literal)
+        {
+            ReadObjectProperty(element, context, property, node);
+        }
+        else if (property.IsIdentifier)
+        {
+            ReadIdentifierProperty(element, property, node);
+        }
+        else
+        {
+            ReadLiteralProperty(element, property, node);
+        }
+    }
+
+    private void ReadIdentifierProperty(Element element, MetaProperty property, JsonNode node)
+    {
+        if (node is JsonArray { Items.Count: > 1 })
+        {
+            diagnostics.AddFor("identifierMultipleValues", element, property.Name, node);
+            return;
+        }
+
+        var value = node is JsonArray { Items.Count: 1 } one ? one.Items[0] : node;
+        if (value is not JsonString { Value: var text })
+        {
+            diagnostics.AddFor("identifierNotString", element, property.Name, value, value.Describe());
+            return;
+        }
+
+        if (!property.Pattern!.IsMatch(text) || (property.MaxLength is { } max && text.Length > max))
+        {
+            diagnostics.AddFor("identifierNotDtmi", element, property.Name, value, text);
+            return;
+        }
+
+        element.Literals[property.Name] = value;
+    }
+
+    private void ReadObjectProperty(Element element, ContextState context, MetaProperty property, JsonNode node)
+    {
+        var values = node is JsonArray array ? array.Items : [node];
+        if (!property.Plural && values.Count > 1)
+        {
+            diagnostics.AddFor("objectMultipleValues", element, property.Name, node);
+            return;
+        }
+
+        var count = 0;
+        foreach (var value in values)
+        {
+            switch (value)
+            {
+                case JsonString { Value: var text }:
+                    if (ReadReference(element, context, property, value, text))
+                    {
+                        count++;
+                    }
+
+                    break;
+                case JsonObject obj:
+                    if (obj.Members.Count == 1 && obj["@id"] is JsonString idOnly)
+                    {
+                        diagnostics.AddFor("idReference", element, property.Name, obj, idOnly.Value);
+                        break;
+                    }
+
+                    if (property.Values is not null)
+                    {
+                        diagnostics.AddFor("refObjectNotAllowed", element, property.Name, obj);
+                        break;
+                    }
+
+                    var child = ReadElement(element.Document, obj, context, property.Class, element, property.Name);
+                    if (child is not null)
+                    {
+                        Add(element.Children, property.Name, child);
+                        count++;
+                        if (property.Versions is { } versions && !versions.Contains(child.Version))
+                        {
+                            diagnostics.AddFor("disallowedVersionDefinition", element, property.Name, obj, child.Version.ToString(CultureInfo.InvariantCulture), restriction: string.Join(", ", versions));
+                        }
+                    }
+
+                    break;
+                default:
+                    diagnostics.AddFor("refNotStringOrObject", element, property.Name, value);
+                    break;
+            }
+        }
+
+        if (property.MaxCount is { } max && count > max)
+        {
+            diagnostics.AddFor("objectCountAboveMax", element, property.Name, node, extra: Counts(count, max));
+        }
+        else if (property.MinCount is { } min && count < min && values.Count > 0)
+        {
+            diagnostics.AddFor("objectCountBelowMin", element, property.Name, node, extra: Counts(count, min));
+        }
+    }
+
+    private static Dictionary<string, string?> Counts(int observed, int expected) => new()
+    {
+        ["count1"] = observed.ToString(CultureInfo.InvariantCulture),
+        ["count2"] = expected.ToString(CultureInfo.InvariantCulture),
+        ["item1"] = observed == 1 ? "value" : "values",
+        ["item2"] = expected == 1 ? "value" : "values",
+        ["verb2"] = expected == 1 ? "is" : "are",
+    };
+
+    private bool ReadReference(Element element, ContextState context, MetaProperty property, JsonNode node, string text)
+    {
+        string? target = null;
+        if (context.TryResolveTerm(text, out var dtmi))
+        {
+            target = dtmi;
+        }
+        else if (context.Model.IdPattern.IsMatch(text))
+        {
+            target = text;
+        }
+
+        if (target is null)
+        {
+            diagnostics.AddFor("badDtmiOrTerm", element, property.Name, node, text, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
+            return false;
+        }
+
+        if (property.ValueUris is not null && !property.ValueUris.Contains(target))
+        {
+            diagnostics.AddFor("incorrectPropertyValue", element, property.Name, node, text, restriction: string.Join(" or ", property.Values ?? []));
+            return false;
+        }
+
+        Add(element.References, property.Name, new Reference(target, node));
+        return true;
+    }
+
+    private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    private void ReadSupplementalProperty(Element element, ContextState context, SupplementalProperty property, JsonNode node)
+    {
+        if (node.Kind == JsonKind.Null)
+        {
+            diagnostics.AddFor("propertyValueNull", element, property.Name, node);
+            return;
+        }
+
+        if (property.Type.StartsWith("dtmi:", StringComparison.Ordinal))
+        {
+            if (node is not JsonString { Value: var text })
+            {
+                diagnostics.AddFor("refNotStringOrObject", element, property.Name, node);
+                return;
+            }
+
+            if (!context.TryResolveTerm(text, out var target) && !(Dtmi.TryParse(text, out _) && (target = text) is not null))
+            {
+                diagnostics.AddFor("badDtmiOrTerm", element, property.Name, node, text, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            Add(element.References, property.Name, new Reference(target, node));
+            return;
+        }
+
+        var datatype = property.TypeName;
+        var unwrapped = UnwrapValueObject(element, property.Name, node, datatype);
+        if (unwrapped is null)
+        {
+            return;
+        }
+
+        if (!MatchesDatatype(unwrapped, datatype))
+        {
+            diagnostics.AddFor(NotDatatypeId(datatype), element, property.Name, unwrapped, unwrapped.Describe());
+            return;
+        }
+
+        element.Literals[property.Name] = unwrapped;
+    }
+}

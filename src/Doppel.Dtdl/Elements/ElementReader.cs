@@ -1,0 +1,255 @@
+using System.Text.RegularExpressions;
+using Doppel.Dtdl.Json;
+using Doppel.Dtdl.Metamodel;
+using Doppel.Dtdl.Validation;
+
+namespace Doppel.Dtdl.Elements;
+
+/// <summary>
+/// Reads the JSON of one upload into <see cref="Element"/>s, checking everything that can be checked on one
+/// element alone: context, identifiers, types, co-types, and each property's value against the metamodel.
+/// </summary>
+internal sealed partial class ElementReader(DtdlParserOptions options, DiagnosticBag diagnostics, List<Element> elements, CancellationToken cancellationToken)
+{
+    private const string DtdlContextPrefix = "dtmi:dtdl:context;";
+    private static readonly DtdlMetamodel Meta = DtdlMetamodel.Instance;
+
+    public void ReadDocument(SourceDocument document)
+    {
+        if (document.Utf8.Length > options.MaxDocumentBytes)
+        {
+            diagnostics.Add("documentTooLarge", document, 0, code: "dtmi:doppel:dtdl:documentTooLarge",
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Document {document.Name} is {document.Utf8.Length} bytes long, more than the {options.MaxDocumentBytes} bytes allowed.",
+                    ["action"] = "Split the models into smaller documents.",
+                });
+            return;
+        }
+
+        var root = JsonTreeReader.Read(document.Utf8.Span, options.MaxJsonDepth, out var error);
+        if (root is null)
+        {
+            diagnostics.Add("jsonInvalid", document, error!.Offset, code: "dtmi:doppel:dtdl:jsonInvalid",
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Document {document.Name} is not valid JSON: {error.Message}",
+                    ["action"] = "Correct the JSON syntax.",
+                });
+            return;
+        }
+
+        if (root is JsonArray array)
+        {
+            foreach (var item in array.Items)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ReadTopLevel(document, item);
+            }
+        }
+        else
+        {
+            ReadTopLevel(document, root);
+        }
+    }
+
+    private void ReadTopLevel(SourceDocument document, JsonNode node)
+    {
+        if (node is not JsonObject obj)
+        {
+            diagnostics.Add("notJsonObject", document, node.Offset, value: node.Describe());
+            return;
+        }
+
+        var contextNode = obj["@context"];
+        if (contextNode is null)
+        {
+            diagnostics.Add("missingContext", document, obj.Offset);
+            return;
+        }
+
+        var context = ReadContext(document, contextNode, outer: null);
+        if (context is null)
+        {
+            return;
+        }
+
+        ReadElement(document, obj, context, expectedClass: null, parent: null, parentProperty: null);
+    }
+
+    private ContextState? ReadContext(SourceDocument document, JsonNode node, ContextState? outer)
+    {
+        var items = node switch
+        {
+            JsonArray array => array.Items,
+            _ => [node],
+        };
+
+        if (items.Count == 0)
+        {
+            diagnostics.Add("emptyContext", document, node.Offset);
+            return null;
+        }
+
+        var model = outer?.Model;
+        var extensions = outer is null ? new List<ContextModel>() : [.. outer.Extensions];
+        var undefinedExtension = outer?.HasUndefinedExtension ?? false;
+        var ok = true;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item is JsonObject)
+            {
+                diagnostics.Add("disallowedLocalContext", document, item.Offset, restriction: (model?.Version ?? 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ok = false;
+                continue;
+            }
+
+            if (item is not JsonString { Value: var specifier })
+            {
+                diagnostics.Add("nonDtmiContextSpecifier", document, item.Offset, value: item.Describe());
+                ok = false;
+                continue;
+            }
+
+            if (specifier.StartsWith(DtdlContextPrefix, StringComparison.Ordinal) || specifier == "dtmi:dtdl:context")
+            {
+                if (i > 0 && outer is null)
+                {
+                    diagnostics.Add("dtdlContextFollowsAffiliate", document, item.Offset, value: specifier);
+                    ok = false;
+                    continue;
+                }
+
+                var version = ReadDtdlVersion(document, item, specifier);
+                if (version is null)
+                {
+                    ok = false;
+                    continue;
+                }
+
+                if (outer is not null && version != outer.Version)
+                {
+                    diagnostics.Add("disallowedVersionDefinition", document, item.Offset, value: version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), restriction: outer.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    ok = false;
+                    continue;
+                }
+
+                model = Meta.Versions[version.Value];
+                continue;
+            }
+
+            if (i == 0 && outer is null)
+            {
+                diagnostics.Add("missingDtdlContext", document, item.Offset, value: specifier);
+                return null;
+            }
+
+            if (!specifier.StartsWith("dtmi:", StringComparison.Ordinal))
+            {
+                diagnostics.Add("nonDtmiContextSpecifier", document, item.Offset, value: specifier);
+                ok = false;
+                continue;
+            }
+
+            if (!Dtmi.TryParse(specifier, out var dtmi))
+            {
+                diagnostics.Add("invalidContextSpecifier", document, item.Offset, value: specifier);
+                ok = false;
+                continue;
+            }
+
+            if (dtmi.MajorVersion is null || (model!.Version == 2 && dtmi.MinorVersion is not null))
+            {
+                diagnostics.Add("invalidContextSpecifierForVersion", document, item.Offset, value: specifier, restriction: model!.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ok = false;
+                continue;
+            }
+
+            if (Meta.Contexts.TryGetValue(specifier, out var extension))
+            {
+                if (!IsUsableExtension(extension, model!.Version))
+                {
+                    diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
+                    ok = false;
+                    continue;
+                }
+
+                extensions.Add(extension);
+                continue;
+            }
+
+            if (Meta.Contexts.Keys.Any(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)))
+            {
+                diagnostics.Add("unresolvableContextVersion", document, item.Offset, value: specifier,
+                    restriction: string.Join(", ", Meta.Contexts.Keys.Where(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)).Select(k => k[(k.IndexOf(';', StringComparison.Ordinal) + 1)..])));
+                ok = false;
+                continue;
+            }
+
+            var allowUndefined = options.AllowUndefinedExtensions ?? model!.Version == 2;
+            if (!allowUndefined || specifier.StartsWith("dtmi:dtdl:", StringComparison.Ordinal))
+            {
+                diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
+                ok = false;
+                continue;
+            }
+
+            undefinedExtension = true;
+        }
+
+        return ok && model is not null ? new ContextState(model, extensions, undefinedExtension) : null;
+    }
+
+    // The digest lists contexts for DTDL v4 and partner contexts too; only those whose terms exist for the
+    // element's language version can be used.
+    private static bool IsUsableExtension(ContextModel extension, int version) => extension.Id switch
+    {
+        "dtmi:dtdl:context;2" or "dtmi:dtdl:context;3" or "dtmi:dtdl:context;4" => false,
+        "dtmi:iotcentral:context;2" => version == 2,
+        "dtmi:iotoperations:context;4" => false,
+        _ when extension.Id.StartsWith("dtmi:dtdl:limits:", StringComparison.Ordinal) => false,
+        _ => version >= 3 && ExtensionSupports(extension, version),
+    };
+
+    private static bool ExtensionSupports(ContextModel extension, int version) =>
+        Meta.SupplementalTypes.Values.Any(s => s.ExtensionContext == extension.Id && s.CotypeVersions.Contains(version))
+        || !Meta.SupplementalTypes.Values.Any(s => s.ExtensionContext == extension.Id);
+
+    private int? ReadDtdlVersion(SourceDocument document, JsonNode item, string specifier)
+    {
+        var versionText = specifier.Length > DtdlContextPrefix.Length ? specifier[DtdlContextPrefix.Length..] : "";
+        if (!VersionSyntax().IsMatch(versionText))
+        {
+            diagnostics.Add(versionText.Length == 0 ? "invalidContextSpecifier" : "unrecognizedContextVersion", document, item.Offset, value: specifier, restriction: "2, 3");
+            return null;
+        }
+
+        var major = int.Parse(versionText.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+        if (major is 2 && versionText.Contains('.', StringComparison.Ordinal))
+        {
+            diagnostics.Add("invalidContextSpecifierForVersion", document, item.Offset, value: specifier, restriction: "2");
+            return null;
+        }
+
+        if (major > options.MaxDtdlVersion && major <= 4)
+        {
+            diagnostics.Add("disallowedContextVersion", document, item.Offset, value: specifier, restriction: options.MaxDtdlVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return null;
+        }
+
+        if (!Meta.Versions.ContainsKey(major))
+        {
+            diagnostics.Add("unrecognizedContextVersion", document, item.Offset, value: specifier, restriction: "2, 3");
+            return null;
+        }
+
+        return major;
+    }
+
+    [GeneratedRegex(@"^[1-9][0-9]{0,8}(\.[1-9][0-9]{0,5})?$")]
+    private static partial Regex VersionSyntax();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*$")]
+    private static partial Regex TermSyntax();
+}

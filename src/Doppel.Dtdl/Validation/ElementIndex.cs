@@ -1,0 +1,50 @@
+using Doppel.Dtdl.Elements;
+using Doppel.Dtdl.Metamodel;
+using Doppel.Dtdl.Resolution;
+
+namespace Doppel.Dtdl.Validation;
+
+/// <summary>What a DTMI reference can point at: an element of the upload, a stored Interface, or a standard element.</summary>
+internal readonly record struct Target(Element? Element, InterfaceInfo? Stored, StandardElement? Standard)
+{
+    public bool Found => Element is not null || Stored is not null || Standard is not null;
+
+    public int? Version => Element?.Version ?? Stored?.DtdlVersion ?? (Standard is null ? null : int.Parse(Standard.Id[(Standard.Id.LastIndexOf(';') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>Every element of the upload by DTMI, with the instance's stored models and the language's own elements behind it.</summary>
+internal sealed class ElementIndex
+{
+    private readonly Dictionary<string, Element> byId = new(StringComparer.Ordinal);
+    private readonly ModelSet? stored;
+
+    public ElementIndex(IReadOnlyList<Element> elements, ModelSet? stored, DiagnosticBag diagnostics)
+    {
+        this.stored = stored;
+        foreach (var element in elements)
+        {
+            if (!byId.TryAdd(element.Id, element))
+            {
+                var first = byId[element.Id];
+                diagnostics.AddFor("duplicateDefinition", element, null, element.Node["@id"], element.Id, secondaryId: first.Id);
+            }
+        }
+    }
+
+    public IEnumerable<Element> Elements => byId.Values;
+
+    public Target Find(string dtmi)
+    {
+        if (byId.TryGetValue(dtmi, out var element))
+        {
+            return new Target(element, null, null);
+        }
+
+        if (stored is not null && stored.Interfaces.TryGetValue(dtmi, out var info))
+        {
+            return new Target(null, info, null);
+        }
+
+        return DtdlMetamodel.Instance.StandardElements.TryGetValue(dtmi, out var standard) ? new Target(null, null, standard) : default;
+    }
+}

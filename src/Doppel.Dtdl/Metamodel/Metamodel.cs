@@ -62,7 +62,8 @@ internal sealed class DtdlMetamodel
         var standard = new Dictionary<string, StandardElement>();
         foreach (var element in root.GetProperty("elements").EnumerateArray())
         {
-            var context = element.GetProperty("@context").GetString()!;
+            var contextValue = element.GetProperty("@context");
+            var context = contextValue.ValueKind == JsonValueKind.Array ? contextValue[0].GetString()! : contextValue.GetString()!;
             var types = element.GetProperty("@type") is { ValueKind: JsonValueKind.Array } array
                 ? array.EnumerateArray().Select(t => t.GetString()!).ToArray()
                 : [element.GetProperty("@type").GetString()!];
@@ -368,11 +369,11 @@ internal sealed record SupplementalProperty(string Id, string Name, string Type,
 {
     internal static SupplementalProperty Read(string id, JsonElement p) => new(
         id,
-        p.GetProperty("propertyName").GetString()!,
-        p.GetProperty("type").GetString()!,
+        p.TryGetProperty("propertyName", out var propertyName) ? propertyName.GetString()! : id,
+        p.TryGetProperty("type", out var type) ? type.GetString()! : "",
         p.TryGetProperty("typeName", out var tn) ? tn.GetString()! : "",
         p.TryGetProperty("minCount", out var min) ? min.GetInt32() : null,
         p.TryGetProperty("maxCount", out var max) ? max.GetInt32() : null,
         p.TryGetProperty("childOf", out var childOf) ? childOf.GetString() : null,
-        p.GetProperty("optional").GetBoolean());
+        !p.TryGetProperty("optional", out var optional) || optional.GetBoolean());
 }

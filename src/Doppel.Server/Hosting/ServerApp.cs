@@ -1,0 +1,319 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Doppel.Server.Health;
+using Doppel.Server.Logging;
+using Doppel.Server.Tls;
+using Doppel.Storage;
+using Doppel.Storage.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Doppel.Server.Hosting;
+
+/// <summary>
+/// Starts and runs the Doppel server: parses the command line, prepares the data directory, TLS material and
+/// store, then serves HTTPS until SIGTERM, Ctrl+C or <c>cancellationToken</c>. Every problem the user can fix
+/// ends as one line on stderr and exit code 2; nothing prints a stack trace.
+/// </summary>
+public static partial class ServerApp
+{
+    private const string Prefix = "doppel";
+    private const string DebugVariable = "DOPPEL_DEBUG";
+
+    /// <summary>Runs the server to completion and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(string[] args, ServerRunContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var commandLine = new ServerCommandLine(context.GetEnvironmentVariable);
+        var parse = commandLine.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Some of System.CommandLine's messages span lines (lists of allowed values); the user gets one line.
+            var problems = string.Join("; ", parse.Errors.Select(e => string.Join(' ', e.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.')));
+            await context.Error.WriteLineAsync($"{Prefix}: {problems} (see --help)");
+            return ExitCodes.StartupFailed;
+        }
+
+        if (commandLine.IsInformational(parse))
+        {
+            var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+
+        try
+        {
+            var options = commandLine.Bind(parse);
+            if (options.Store == StoreEngine.Postgres)
+            {
+                throw new StartupException("PostgreSQL support is not built yet; run with --store sqlite (the default)");
+            }
+
+            return await ServeAsync(options, context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is StartupException or StoreUnavailableException)
+        {
+            await context.Error.WriteLineAsync($"{Prefix}: {ex.Message}");
+            return ExitCodes.StartupFailed;
+        }
+        catch (ArgumentException ex)
+        {
+            // Path.GetFullPath and friends reject malformed paths given as options.
+            await context.Error.WriteLineAsync($"{Prefix}: {ex.Message}");
+            return ExitCodes.StartupFailed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+        catch (Exception ex)
+        {
+            // The one place that sees everything else: a line with the type, so the report is useful, but no
+            // stack trace on a user's terminal unless DOPPEL_DEBUG=1 asks for one.
+            await context.Error.WriteLineAsync($"{Prefix}: unexpected error ({ex.GetType().Name}): {ex.Message}");
+            if (context.GetEnvironmentVariable(DebugVariable) == "1")
+            {
+                await context.Error.WriteLineAsync(ex.ToString());
+            }
+
+            return ExitCodes.Unexpected;
+        }
+    }
+
+    private static async Task<int> ServeAsync(ServerOptions options, ServerRunContext context, CancellationToken cancellationToken)
+    {
+        using var dataDirectory = DataDirectory.Open(options.DataDirectory);
+        var listenOnIPv6 = CanBindIPv6Loopback();
+
+        // Kestrel reads its certificate while the application is built, so TLS comes first; what happened is
+        // logged once logging exists.
+        var (tls, logTls) = PrepareTls(options, dataDirectory.Path, context.TimeProvider);
+        using var certificate = tls.ServerCertificate;
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // Our own options are parsed above; none of them is ASP.NET configuration. The content root is the
+            // program's folder so that an appsettings.json in the user's working directory is not picked up.
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder.Logging, options, context);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(context.TimeProvider);
+
+        var store = new SqliteStore(new SqliteStoreOptions(Path.Combine(dataDirectory.Path, SqliteStoreOptions.DefaultFileName))
+        {
+            TimeProvider = context.TimeProvider,
+        });
+        await using var storeLifetime = store;
+        builder.Services.AddSingleton<IStore>(store);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, UseTls);
+            if (listenOnIPv6)
+            {
+                kestrel.Listen(IPAddress.IPv6Loopback, options.Port, UseTls);
+            }
+
+            void UseTls(ListenOptions listen)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = tls.ServerCertificate;
+                    if (tls.Chain.Count > 0)
+                    {
+                        https.ServerCertificateChain = tls.Chain;
+                    }
+                });
+            }
+        });
+
+        var app = builder.Build();
+        await using var appLifetime = app;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Doppel.Server");
+        LogStarting(logger, dataDirectory.Path, options.Port);
+        if (!listenOnIPv6)
+        {
+            LogNoIPv6(logger);
+        }
+
+        logTls(logger);
+
+        var migrations = await store.Migrations.ApplyPendingAsync(cancellationToken);
+        LogMigrations(logger, store.Engine, store.Location, migrations.FromVersion, migrations.ToVersion, migrations.Applied.Count);
+        foreach (var name in options.Instances)
+        {
+            var instance = await store.Instances.EnsureAsync(name, cancellationToken);
+            LogInstance(logger, instance.Name, instance.Id);
+        }
+
+        app.UseMiddleware<RequestLogging>();
+        app.MapHealthEndpoints();
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+                ? new StartupException($"port {options.Port} is already in use on 127.0.0.1 or [::1]; stop the program using it or choose another --port", ex)
+                : new StartupException($"cannot listen on port {options.Port}: {ex.Message}", ex);
+        }
+
+        var addresses = listenOnIPv6 ? "127.0.0.1 and [::1]" : "127.0.0.1";
+        LogListening(logger, options.Port, addresses);
+        await WriteBannerAsync(context.Out, options, addresses, tls, $"{store.Engine} {store.Location}, schema version {migrations.ToVersion}");
+
+        await app.WaitForShutdownAsync(cancellationToken);
+        LogStopped(logger);
+        return ExitCodes.Success;
+    }
+
+    private static (TlsMaterial Material, Action<ILogger> Log) PrepareTls(ServerOptions options, string dataDirectory, TimeProvider timeProvider)
+    {
+        if (options.CertificatePath is { } certificatePath && options.KeyPath is { } keyPath)
+        {
+            var provided = ProvidedCertificate.Load(certificatePath, keyPath);
+            var notAfter = new DateTimeOffset(provided.ServerCertificate.NotAfter.ToUniversalTime());
+            var expired = notAfter <= timeProvider.GetUtcNow();
+            return (provided, logger =>
+            {
+                LogProvidedCertificate(logger, certificatePath, provided.ServerCertificate.Subject, notAfter);
+                if (expired)
+                {
+                    LogProvidedCertificateExpired(logger, certificatePath, notAfter);
+                }
+            });
+        }
+
+        LocalTlsResult local;
+        try
+        {
+            local = LocalCertificateAuthority.Ensure(dataDirectory, options.HostSuffix, timeProvider);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"cannot write the TLS certificates in {dataDirectory}: {ex.Message}", ex);
+        }
+
+        return (local.Material, logger =>
+            LogLocalTls(logger, local.Authority, local.Server, local.Reason ?? "-", local.Material.CaCertificatePath!));
+    }
+
+    private static async Task WriteBannerAsync(
+        TextWriter output,
+        ServerOptions options,
+        string addresses,
+        TlsMaterial tls,
+        string storeDescription)
+    {
+        var origin = $"https://localhost:{options.Port}";
+        var banner = new System.Text.StringBuilder();
+        banner.AppendLine(CultureInfo.InvariantCulture, $"Doppel is serving {origin} (on {addresses}); /healthz and /readyz answer there.");
+        banner.AppendLine(CultureInfo.InvariantCulture, $"Data: {options.DataDirectory} ({storeDescription}).");
+        if (tls.CaCertificatePath is { } ca)
+        {
+            banner.AppendLine(CultureInfo.InvariantCulture, $"TLS: the server certificate is signed by Doppel's local CA {ca}. Trust that file to connect:");
+            banner.AppendLine(CultureInfo.InvariantCulture, $"  Node.js:           export NODE_EXTRA_CA_CERTS={ca}");
+            banner.AppendLine(CultureInfo.InvariantCulture, $"  .NET and OpenSSL:  export SSL_CERT_FILE={ca}   (replaces the default CA bundle for that process)");
+        }
+        else
+        {
+            banner.AppendLine(CultureInfo.InvariantCulture, $"TLS: serving the certificate from {options.CertificatePath}.");
+        }
+
+        foreach (var instance in options.Instances)
+        {
+            banner.AppendLine(CultureInfo.InvariantCulture, $"Instance {instance}: {origin}/instances/{instance}");
+        }
+
+        banner.Append("Press Ctrl+C to stop.");
+        await output.WriteLineAsync(banner.ToString());
+        await output.FlushAsync();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ServerOptions options, ServerRunContext context)
+    {
+        logging.ClearProviders();
+        if (context.LoggerProvider is { } provider)
+        {
+            logging.AddProvider(provider);
+        }
+        else if (options.LogFormat == LogFormat.Json)
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(simple =>
+            {
+                simple.IncludeScopes = true;
+                simple.SingleLine = true;
+                simple.UseUtcTimestamp = true;
+                simple.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+
+        // Every event inside a request carries the W3C trace id and span id of the request's activity.
+        logging.Configure(factory => factory.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    private static bool CanBindIPv6Loopback()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Starting Doppel with data directory {DataDirectory} on port {Port}")]
+    private static partial void LogStarting(ILogger logger, string dataDirectory, int port);
+
+    [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "IPv6 loopback [::1] is not available on this machine; listening on 127.0.0.1 only")]
+    private static partial void LogNoIPv6(ILogger logger);
+
+    [LoggerMessage(EventId = 6203, Level = LogLevel.Information, Message = "Local TLS: CA {CaAction}, server certificate {ServerAction} (reason: {Reason}); clients trust {CaCertificatePath}")]
+    private static partial void LogLocalTls(ILogger logger, CertificateAction caAction, CertificateAction serverAction, string reason, string caCertificatePath);
+
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Information, Message = "TLS: serving the certificate {CertificatePath} for {Subject}, valid until {NotAfter:O}")]
+    private static partial void LogProvidedCertificate(ILogger logger, string certificatePath, string subject, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "TLS: the certificate {CertificatePath} expired on {NotAfter:O}; clients will refuse it")]
+    private static partial void LogProvidedCertificateExpired(ILogger logger, string certificatePath, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 6206, Level = LogLevel.Information, Message = "Store {Engine} at {Location}: schema version {FromVersion} to {ToVersion} ({AppliedCount} migrations applied)")]
+    private static partial void LogMigrations(ILogger logger, string engine, string location, int fromVersion, int toVersion, int appliedCount);
+
+    [LoggerMessage(EventId = 6207, Level = LogLevel.Information, Message = "Instance {InstanceName} is available (id {InstanceId})")]
+    private static partial void LogInstance(ILogger logger, string instanceName, string instanceId);
+
+    [LoggerMessage(EventId = 6208, Level = LogLevel.Information, Message = "Listening on https://localhost:{Port} ({Addresses})")]
+    private static partial void LogListening(ILogger logger, int port, string addresses);
+
+    [LoggerMessage(EventId = 6209, Level = LogLevel.Information, Message = "Doppel stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

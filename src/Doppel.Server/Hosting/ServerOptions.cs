@@ -1,0 +1,61 @@
+namespace Doppel.Server.Hosting;
+
+/// <summary>The storage engines the <c>--store</c> option names.</summary>
+public enum StoreEngine
+{
+    /// <summary>The embedded SQLite file in the data directory (the default).</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL; named so that the option is stable, not built yet.</summary>
+    Postgres,
+}
+
+/// <summary>The log line format of the <c>--log-format</c> option.</summary>
+public enum LogFormat
+{
+    /// <summary>One human-readable line per event, with scopes (trace id, request id).</summary>
+    Simple,
+
+    /// <summary>One JSON object per event, with scopes.</summary>
+    Json,
+}
+
+/// <summary>The server's settings after the command line has been parsed and checked. Immutable.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The HTTPS port used when <c>--port</c> is not given.</summary>
+    public const int DefaultPort = 5443;
+
+    /// <summary>The host-name suffix used when <c>--host-suffix</c> is not given.</summary>
+    public const string DefaultHostSuffix = "digitaltwins.localhost";
+
+    /// <summary>The data directory used when neither <c>--data-dir</c> nor <c>DOPPEL_DATA_DIR</c> is given.</summary>
+    public const string DefaultDataDirectory = "./.doppel";
+
+    /// <summary>The environment variable that sets the data directory.</summary>
+    public const string DataDirectoryVariable = "DOPPEL_DATA_DIR";
+
+    /// <summary>The full path of the data directory.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The HTTPS port on 127.0.0.1 and [::1].</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>A PEM certificate (optionally followed by its chain) to serve instead of the generated one.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="CertificatePath"/>.</summary>
+    public string? KeyPath { get; init; }
+
+    /// <summary>The DNS suffix of instance host names, such as <c>digitaltwins.localhost</c>.</summary>
+    public string HostSuffix { get; init; } = DefaultHostSuffix;
+
+    /// <summary>Instances to create at start (until the control plane exists).</summary>
+    public IReadOnlyList<string> Instances { get; init; } = [];
+
+    /// <summary>The storage engine.</summary>
+    public StoreEngine Store { get; init; } = StoreEngine.Sqlite;
+
+    /// <summary>The console log format.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Simple;
+}

@@ -1,0 +1,3 @@
+using Doppel.Server.Hosting;
+
+return await ServerApp.RunAsync(args, new ServerRunContext(), CancellationToken.None);

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Doppel.Storage.Sqlite;
+
+/// <summary>
+/// Opens connections with the settings every Doppel connection needs. <c>journal_mode=WAL</c> is stored in the
+/// file and set once by the migration runner; <c>synchronous</c>, <c>foreign_keys</c> and <c>busy_timeout</c>
+/// belong to a connection and are set on every open.
+/// </summary>
+internal sealed class SqliteConnectionFactory
+{
+    private readonly string _readWrite;
+    private readonly string _readWriteCreate;
+    private readonly int _busyTimeoutMilliseconds;
+
+    public SqliteConnectionFactory(SqliteStoreOptions options)
+    {
+        DatabasePath = options.DatabasePath;
+        var seconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _busyTimeoutMilliseconds = seconds * 1000;
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            // Microsoft.Data.Sqlite retries a busy statement until this many seconds have passed.
+            DefaultTimeout = seconds,
+        };
+        // Only the migration runner may create the file: if the database disappears under a running server,
+        // requests should fail (and /readyz say so) rather than silently start on an empty database.
+        _readWrite = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        _readWriteCreate = builder.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task<SqliteConnection> OpenAsync(bool create, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(create ? _readWriteCreate : _readWrite);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragmas = connection.CreateCommand();
+            // synchronous=FULL in WAL mode syncs the log on every commit: an acknowledged write survives kill -9
+            // and power loss. Both values are constants, not user input.
+            pragmas.CommandText = string.Create(
+                CultureInfo.InvariantCulture,
+                $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMilliseconds};");
+            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw SqliteErrors.Translate(ex, DatabasePath);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes the pooled connections so that the file is released (and the WAL checkpointed).</summary>
+    public void ClearPools()
+    {
+        using var readWrite = new SqliteConnection(_readWrite);
+        SqliteConnection.ClearPool(readWrite);
+        using var readWriteCreate = new SqliteConnection(_readWriteCreate);
+        SqliteConnection.ClearPool(readWriteCreate);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Doppel.Storage.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteStore"/>. Built once and shared.</summary>
+public sealed record SqliteStoreOptions
+{
+    /// <summary>The file name of the database inside a data directory.</summary>
+    public const string DefaultFileName = "doppel.db";
+
+    /// <summary>Creates options for the database file at <paramref name="databasePath"/>.</summary>
+    public SqliteStoreOptions(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>
+    /// How long a statement waits for another connection's lock before it fails as
+    /// <see cref="StoreFailure.Locked"/>. Whole seconds; at least one.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock used for timestamps; replaced in tests.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Options for <see cref="DefaultFileName"/> inside <paramref name="dataDirectory"/>.</summary>
+    public static SqliteStoreOptions InDataDirectory(string dataDirectory) =>
+        new(Path.Combine(dataDirectory, DefaultFileName));
+}

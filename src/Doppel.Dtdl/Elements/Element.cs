@@ -26,6 +26,9 @@ internal sealed class Element
     /// <summary>Supplemental types by DTMI.</summary>
     public required IReadOnlyList<string> Cotypes { get; init; }
 
+    /// <summary>True when a co-type is a term or DTMI no active context defines (tolerated where the language allows); such a co-type may bring properties of its own.</summary>
+    public required bool HasUndefinedCotype { get; init; }
+
     public Element? Parent { get; init; }
 
     /// <summary>The property of the parent this element is the value of.</summary>

@@ -21,9 +21,14 @@ internal sealed partial class ElementReader
         }
 
         var model = context.Model;
-        CheckKeywords(document, obj, parent, parentProperty);
+        if (model.Version >= 3)
+        {
+            // DTDL v2 ignores JSON-LD keywords it does not use; v3 restricts them.
+            CheckKeywords(document, obj, parent, parentProperty);
+        }
 
-        var (cls, cotypes) = ReadTypes(document, obj, context, expectedClass, parent, parentProperty);
+
+        var (cls, cotypes, undefinedCotype) = ReadTypes(document, obj, context, expectedClass, parent, parentProperty);
         var (id, declared) = ReadId(document, obj, model, cls, parent, parentProperty);
         if (id is null)
         {
@@ -44,6 +49,7 @@ internal sealed partial class ElementReader
             Version = model.Version,
             Class = cls,
             Cotypes = cotypes,
+            HasUndefinedCotype = undefinedCotype,
             Parent = parent,
             ParentProperty = parentProperty,
         };
@@ -152,7 +158,7 @@ internal sealed partial class ElementReader
         return $"{path}:_{property}{segment}{version}";
     }
 
-    private (string? Class, List<string> Cotypes) ReadTypes(SourceDocument document, JsonObject obj, ContextState context, string? expectedClass, Element? parent, string? parentProperty)
+    private (string? Class, List<string> Cotypes, bool UndefinedCotype) ReadTypes(SourceDocument document, JsonObject obj, ContextState context, string? expectedClass, Element? parent, string? parentProperty)
     {
         var model = context.Model;
         var cotypes = new List<string>();
@@ -163,7 +169,7 @@ internal sealed partial class ElementReader
             if (expectedClass is not null && model.Classes.TryGetValue(expectedClass, out var expected)
                 && expected.ConcreteSubclasses.Count == 1 && model.Classes[expected.ConcreteSubclasses.First()].TypeOptional)
             {
-                return (expected.ConcreteSubclasses.First(), cotypes);
+                return (expected.ConcreteSubclasses.First(), cotypes, false);
             }
 
             if (parent is null)
@@ -180,7 +186,7 @@ internal sealed partial class ElementReader
                     });
             }
 
-            return (null, cotypes);
+            return (null, cotypes, false);
         }
 
         var terms = new List<(string Term, JsonNode Node)>();
@@ -195,10 +201,11 @@ internal sealed partial class ElementReader
         else
         {
             diagnostics.Add("typeNotDtmiNorTerm", document, typeNode.Offset, parent?.Id ?? idText, "@type", typeNode.Describe());
-            return (null, cotypes);
+            return (null, cotypes, false);
         }
 
         var materials = new List<string>();
+        var undefinedCotype = false;
         foreach (var (term, node) in terms)
         {
             if (TryClassifyType(term, context, out var material, out var supplemental))
@@ -215,13 +222,13 @@ internal sealed partial class ElementReader
                 continue;
             }
 
-            ReportUnknownType(document, node, term, context, idText);
+            undefinedCotype |= CheckUnknownType(document, node, term, context, idText);
         }
 
         if (materials.Count > 1)
         {
             diagnostics.Add("multipleMaterialTypes", document, typeNode.Offset, idText, value: string.Join(", ", materials));
-            return (null, cotypes);
+            return (null, cotypes, false);
         }
 
         if (materials.Count == 0)
@@ -240,7 +247,7 @@ internal sealed partial class ElementReader
                     });
             }
 
-            return (null, cotypes);
+            return (null, cotypes, false);
         }
 
         var cls = materials[0];
@@ -249,7 +256,7 @@ internal sealed partial class ElementReader
             if (!model.RootableClasses.Contains(cls))
             {
                 diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
-                return (null, cotypes);
+                return (null, cotypes, false);
             }
         }
         else if (expectedClass is not null && !(model.Classes.TryGetValue(expectedClass, out var expected) && expected.ConcreteSubclasses.Contains(cls)))
@@ -260,10 +267,10 @@ internal sealed partial class ElementReader
                     ["cause"] = $"Element '{parent.Id}' property '{parentProperty}' has value{(idText is null ? "" : $" '{idText}'")} with @type {cls}, which is not allowed.",
                     ["action"] = $"Provide a @type of {expectedClass} or one of its concrete subtypes.",
                 });
-            return (null, cotypes);
+            return (null, cotypes, false);
         }
 
-        return (cls, cotypes);
+        return (cls, cotypes, undefinedCotype);
     }
 
     private static bool TryClassifyType(string term, ContextState context, out string? material, out string? supplemental)
@@ -291,47 +298,56 @@ internal sealed partial class ElementReader
         return false;
     }
 
-    private void ReportUnknownType(SourceDocument document, JsonNode node, string term, ContextState context, string? elementId)
+    /// <summary>
+    /// Reports a @type value that names no class and no known co-type, per the language version's policy
+    /// (DTDLParser's "apocrypha"); returns true when it is tolerated as an undefined co-type.
+    /// </summary>
+    private bool CheckUnknownType(SourceDocument document, JsonNode node, string term, ContextState context, string? elementId)
     {
         var v3 = context.Version >= 3;
-        if (term.Contains(':', StringComparison.Ordinal))
+        var tenable = context.HasUndefinedExtension;
+        string? problem = ClassifyUnknown(term, context) switch
         {
-            if (!Dtmi.TryParse(term, out _))
+            UnknownKind.InvalidDtmi => "typeInvalidDtmi",
+            UnknownKind.Irrelevant => tenable ? null : "typeIrrelevantDtmiOrTerm",
+            UnknownKind.NotDtmiNorTerm => v3 ? "typeNotDtmiNorTerm" : null,
+            _ => !v3 || tenable ? null : "typeUndefinedTerm",
+        };
+        if (problem is null)
+        {
+            return true;
+        }
+
+        diagnostics.Add(problem, document, node.Offset, elementId, value: term);
+        return false;
+    }
+
+    private enum UnknownKind
+    {
+        InvalidDtmi,
+        Irrelevant,
+        NotDtmiNorTerm,
+        Undefined,
+    }
+
+    private static UnknownKind ClassifyUnknown(string term, ContextState context)
+    {
+        if (term.StartsWith("dtmi:", StringComparison.Ordinal))
+        {
+            if (!context.Model.IdPattern.IsMatch(term))
             {
-                diagnostics.Add("typeInvalidDtmi", document, node.Offset, elementId, value: term);
-            }
-            else if (v3 && !context.HasUndefinedExtension)
-            {
-                diagnostics.Add("typeIrrelevantDtmiOrTerm", document, node.Offset, elementId, value: term);
+                return UnknownKind.InvalidDtmi;
             }
 
-            return;
+            return Meta.TermTargets.Contains(term) || context.Model.PropertyNamesByDtmi.ContainsKey(term) ? UnknownKind.Irrelevant : UnknownKind.Undefined;
         }
 
         if (context.TryResolveTerm(term, out _))
         {
-            if (v3 && !context.HasUndefinedExtension)
-            {
-                diagnostics.Add("typeIrrelevantDtmiOrTerm", document, node.Offset, elementId, value: term);
-            }
-
-            return;
+            return UnknownKind.Irrelevant;
         }
 
-        if (!TermSyntax().IsMatch(term))
-        {
-            if (v3)
-            {
-                diagnostics.Add("typeNotDtmiNorTerm", document, node.Offset, elementId, value: term);
-            }
-
-            return;
-        }
-
-        if (v3 && !context.HasUndefinedExtension)
-        {
-            diagnostics.Add("typeUndefinedTerm", document, node.Offset, elementId, value: term);
-        }
+        return TermSyntax().IsMatch(term) ? UnknownKind.Undefined : UnknownKind.NotDtmiNorTerm;
     }
 
     private void CheckCotypes(Element element, ContextState context)

@@ -7,6 +7,8 @@ namespace Doppel.Dtdl.Elements;
 
 internal sealed partial class ElementReader
 {
+    private static readonly string[] ValueObjectDatatypes = ["string", "integer", "boolean"];
+
     private void ReadLiteralProperty(Element element, MetaProperty property, JsonNode node)
     {
         var datatype = property.Datatype;
@@ -19,6 +21,11 @@ internal sealed partial class ElementReader
         JsonNode value = node;
         if (node is JsonArray array)
         {
+            if (array.Items.Count == 0)
+            {
+                return;
+            }
+
             if (array.Items.Count == 1)
             {
                 value = array.Items[0];
@@ -138,9 +145,11 @@ internal sealed partial class ElementReader
                 case "@value":
                 case "@type":
                     break;
-                case "@language":
+                case "@language" when element.Version >= 3:
                     diagnostics.AddFor("valueObjectLanguage", element, property, member.Value);
                     ok = false;
+                    break;
+                case "@language":
                     break;
                 case "@id":
                     diagnostics.AddFor("valueObjectId", element, property, member.Value);
@@ -153,6 +162,8 @@ internal sealed partial class ElementReader
                 case "@graph":
                     diagnostics.AddFor("valueObjectGraph", element, property, member.Value);
                     ok = false;
+                    break;
+                case var keyword when keyword.StartsWith('@') && element.Version < 3:
                     break;
                 default:
                     diagnostics.AddFor(member.Name.StartsWith('@') ? "valueObjectKeyword" : "valueObjectInvalidProp", element, property, member.Value, member.Name);
@@ -184,6 +195,15 @@ internal sealed partial class ElementReader
             if (datatype is not null && !TypeNameMatches(typeName, datatype))
             {
                 diagnostics.AddFor(prefix + "TypeNot" + char.ToUpperInvariant(prefix[0]) + prefix[1..], element, property, type, typeName);
+                return null;
+            }
+
+            // An untyped literal (an enum value) takes the datatype its value object declares.
+            if (datatype is null && ValueObjectDatatypes.FirstOrDefault(d => TypeNameMatches(typeName, d)) is { } declared
+                && !MatchesDatatype(obj["@value"] ?? obj, declared))
+            {
+                var declaredPrefix = DatatypePrefix(declared);
+                diagnostics.AddFor(declaredPrefix + "ValueNot" + char.ToUpperInvariant(declaredPrefix[0]) + declaredPrefix[1..], element, property, obj["@value"] ?? obj);
                 return null;
             }
         }
@@ -301,6 +321,8 @@ internal sealed partial class ElementReader
                 var id = member.Name switch
                 {
                     "@value" or "@language" => null,
+                    "@type" or "@keyword" when element.Version < 3 => null,
+                    _ when member.Name.StartsWith('@') && member.Name is not ("@id" or "@context" or "@graph") && element.Version < 3 => null,
                     "@id" => "langStringElementId",
                     "@context" => "langStringElementContext",
                     "@graph" => "langStringElementGraph",

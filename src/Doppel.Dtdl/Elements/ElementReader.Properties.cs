@@ -52,12 +52,19 @@ internal sealed partial class ElementReader
 
         foreach (var property in metaClass.Properties.Values)
         {
-            if (!property.Allowed || property.Optional || seen.Contains(property.Name) || property.MinCount is null or 0)
+            if (!property.Allowed || (seen.Contains(property.Name) && !IsEmptyArray(element.Node[property.Name])) || property.MinCount is null or 0)
             {
                 continue;
             }
 
-            diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", element, property.Name);
+            if (!property.Optional && !seen.Contains(property.Name))
+            {
+                diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", element, property.Name);
+            }
+            else if (property.Class is not null && !property.Literal)
+            {
+                diagnostics.AddFor("objectCountBelowMin", element, property.Name, element.Node[property.Name], extra: Counts(0, property.MinCount.Value));
+            }
         }
 
         foreach (var cotype in element.Cotypes)
@@ -72,6 +79,8 @@ internal sealed partial class ElementReader
             }
         }
     }
+
+    private static bool IsEmptyArray(JsonNode? node) => node is JsonArray { Items.Count: 0 };
 
     private static bool IsTermFor(ContextState context, string term, SupplementalProperty property) =>
         term == property.Id || (context.TryResolveTerm(term, out var dtmi) && dtmi == property.Id);
@@ -94,48 +103,50 @@ internal sealed partial class ElementReader
         return false;
     }
 
+    /// <summary>
+    /// A property the element's types do not define. An undefined co-type may define it, so it is tolerated
+    /// there as the language version allows; otherwise it is an error.
+    /// </summary>
     private void ReportUnknownProperty(Element element, ContextState context, JsonMember member)
     {
         var v3 = context.Version >= 3;
         var term = member.Name;
-        if (context.TryResolveTerm(term, out var dtmi) || (term.StartsWith("dtmi:", StringComparison.Ordinal) && Dtmi.TryParse(term, out _) && (dtmi = term) is not null))
+        var dtmi = context.TryResolveTerm(term, out var resolved) ? resolved : term;
+        if (IsKnownPropertyDtmi(dtmi))
         {
-            if (IsKnownPropertyDtmi(dtmi))
+            if (!element.HasUndefinedCotype)
             {
                 diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
             }
-            else if (v3 && !context.HasUndefinedExtension)
+
+            return;
+        }
+
+        var kind = ClassifyUnknown(term, context);
+        if (element.HasUndefinedCotype)
+        {
+            if (v3 && kind is UnknownKind.InvalidDtmi or UnknownKind.NotDtmiNorTerm)
             {
-                diagnostics.AddFor("propertyIrrelevantDtmiOrTerm", element, term, member.Value, value: term);
+                diagnostics.AddFor(kind == UnknownKind.InvalidDtmi ? "propertyInvalidDtmi" : "propertyNotDtmiNorTerm", element, term, member.Value, value: term);
             }
 
             return;
         }
 
-        if (term.Contains(':', StringComparison.Ordinal))
+        if (context.HasUndefinedExtension && kind is UnknownKind.Undefined or UnknownKind.Irrelevant)
         {
-            if (v3)
-            {
-                diagnostics.AddFor("propertyInvalidDtmi", element, term, member.Value, value: term);
-            }
-
+            diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
             return;
         }
 
-        if (!TermSyntax().IsMatch(term))
+        var id = kind switch
         {
-            if (v3)
-            {
-                diagnostics.AddFor("propertyNotDtmiNorTerm", element, term, member.Value, value: term);
-            }
-
-            return;
-        }
-
-        if (v3 && !context.HasUndefinedExtension)
-        {
-            diagnostics.AddFor("propertyUndefinedTerm", element, term, member.Value, value: term);
-        }
+            UnknownKind.InvalidDtmi => "propertyInvalidDtmi",
+            UnknownKind.Irrelevant => "propertyIrrelevantDtmiOrTerm",
+            UnknownKind.NotDtmiNorTerm => "propertyNotDtmiNorTerm",
+            _ => "propertyUndefinedTerm",
+        };
+        diagnostics.AddFor(id, element, term, member.Value, value: term);
     }
 
     private static bool IsKnownPropertyDtmi(string dtmi) =>
@@ -166,6 +177,11 @@ internal sealed partial class ElementReader
 
     private void ReadIdentifierProperty(Element element, MetaProperty property, JsonNode node)
     {
+        if (IsEmptyArray(node))
+        {
+            return;
+        }
+
         if (node is JsonArray { Items.Count: > 1 })
         {
             diagnostics.AddFor("identifierMultipleValues", element, property.Name, node);
@@ -191,6 +207,11 @@ internal sealed partial class ElementReader
     private void ReadObjectProperty(Element element, ContextState context, MetaProperty property, JsonNode node)
     {
         var values = node is JsonArray array ? array.Items : [node];
+        if (values.Count == 0)
+        {
+            return;
+        }
+
         if (!property.Plural && values.Count > 1)
         {
             diagnostics.AddFor("objectMultipleValues", element, property.Name, node);
@@ -227,10 +248,6 @@ internal sealed partial class ElementReader
                     {
                         Add(element.Children, property.Name, child);
                         count++;
-                        if (property.Versions is { } versions && !versions.Contains(child.Version))
-                        {
-                            diagnostics.AddFor("disallowedVersionDefinition", element, property.Name, obj, child.Version.ToString(CultureInfo.InvariantCulture), restriction: string.Join(", ", versions));
-                        }
                     }
 
                     break;
@@ -244,7 +261,7 @@ internal sealed partial class ElementReader
         {
             diagnostics.AddFor("objectCountAboveMax", element, property.Name, node, extra: Counts(count, max));
         }
-        else if (property.MinCount is { } min && count < min && values.Count > 0)
+        else if (property.MinCount is { } min && count < min)
         {
             diagnostics.AddFor("objectCountBelowMin", element, property.Name, node, extra: Counts(count, min));
         }

@@ -87,6 +87,11 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
 
         if (items.Count == 0)
         {
+            if (outer is not null)
+            {
+                return outer;
+            }
+
             diagnostics.Add("emptyContext", document, node.Offset);
             return null;
         }
@@ -95,6 +100,8 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
         var extensions = outer is null ? new List<ContextModel>() : [.. outer.Extensions];
         var undefinedExtension = outer?.HasUndefinedExtension ?? false;
         var ok = true;
+        var sawDtdlContext = false;
+        var sawExtensionAfterDtdl = false;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -114,7 +121,7 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
 
             if (specifier.StartsWith(DtdlContextPrefix, StringComparison.Ordinal) || specifier == "dtmi:dtdl:context")
             {
-                if (i > 0 && outer is null)
+                if (sawExtensionAfterDtdl)
                 {
                     diagnostics.Add("dtdlContextFollowsAffiliate", document, item.Offset, value: specifier);
                     ok = false;
@@ -128,19 +135,22 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
                     continue;
                 }
 
-                if (outer is not null && version != outer.Version)
-                {
-                    diagnostics.Add("disallowedVersionDefinition", document, item.Offset, value: version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), restriction: outer.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    ok = false;
-                    continue;
-                }
-
                 model = Meta.Versions[version.Value];
+                sawDtdlContext = true;
                 continue;
             }
 
-            if (i == 0 && outer is null)
+            sawExtensionAfterDtdl = sawDtdlContext;
+            if (model is null)
             {
+                // An affiliate context such as IoT Central's implies its DTDL version; anything else first is an error.
+                if (AffiliateVersion(specifier) is { } implied)
+                {
+                    model = Meta.Versions[implied];
+                    extensions.Add(Meta.Contexts[specifier]);
+                    continue;
+                }
+
                 diagnostics.Add("missingDtdlContext", document, item.Offset, value: specifier);
                 return null;
             }
@@ -179,7 +189,8 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
                 continue;
             }
 
-            if (Meta.Contexts.Keys.Any(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)))
+            var allowUndefined = options.AllowUndefinedExtensions ?? model!.Version == 2;
+            if (!allowUndefined && Meta.Contexts.Keys.Any(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)))
             {
                 diagnostics.Add("unresolvableContextVersion", document, item.Offset, value: specifier,
                     restriction: string.Join(", ", Meta.Contexts.Keys.Where(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)).Select(k => k[(k.IndexOf(';', StringComparison.Ordinal) + 1)..])));
@@ -187,8 +198,7 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
                 continue;
             }
 
-            var allowUndefined = options.AllowUndefinedExtensions ?? model!.Version == 2;
-            if (!allowUndefined || specifier.StartsWith("dtmi:dtdl:", StringComparison.Ordinal))
+            if (!allowUndefined)
             {
                 diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
                 ok = false;
@@ -200,6 +210,12 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
 
         return ok && model is not null ? new ContextState(model, extensions, undefinedExtension) : null;
     }
+
+    private static int? AffiliateVersion(string specifier) => specifier switch
+    {
+        "dtmi:iotcentral:context;2" => 2,
+        _ => null,
+    };
 
     // The digest lists contexts for DTDL v4 and partner contexts too; only those whose terms exist for the
     // element's language version can be used.

@@ -33,6 +33,11 @@ internal sealed class DtdlMetamodel
     /// <summary>Supplemental types (semantic types, units, adjunct types) by DTMI.</summary>
     public FrozenDictionary<string, SupplementalType> SupplementalTypes { get; }
 
+    /// <summary>Every DTMI some context defines a term for: extension units and the like count as defined elements.</summary>
+    public FrozenSet<string> TermTargets => termTargets ??= Contexts.Values.SelectMany(c => c.Terms.Values).ToFrozenSet(StringComparer.Ordinal);
+
+    private FrozenSet<string>? termTargets;
+
     /// <summary>Elements every model may refer to without defining them: primitive schemas, units, command types.</summary>
     public FrozenDictionary<string, StandardElement> StandardElements { get; }
 
@@ -171,7 +176,9 @@ internal sealed class VersionModel
             RootableClasses = [.. root.GetProperty("rootableClasses").GetProperty(v).EnumerateArray().Select(x => x.GetString()!)],
             DescendantControls = controls,
             PartitionMaxBytes = partitionMax,
-            ReservedIdPrefixes = [.. root.GetProperty("reservedIdPrefixes").GetProperty($"dtmi:dtdl:context;{v}").EnumerateArray().Select(x => x.GetString()!)],
+            ReservedIdPrefixes = [.. root.GetProperty("reservedIdPrefixes").EnumerateObject()
+                .Where(p => p.Name == $"dtmi:dtdl:context;{v}" || (root.GetProperty("affiliateContextsImplicitDtdlVersions").TryGetProperty(p.Name, out var implicitVersion) && implicitVersion.GetInt32() == version))
+                .SelectMany(p => p.Value.EnumerateArray().Select(x => x.GetString()!)).Distinct()],
         };
     }
 }
@@ -212,8 +219,12 @@ internal sealed class MetaClass
             Name = name,
             Abstract = cls.GetProperty("abstract").GetBoolean(),
             Parent = cls.GetProperty("parentClass").ValueKind == JsonValueKind.String ? cls.GetProperty("parentClass").GetString() : null,
+            // Elemental classes (the primitive schemas) have only the language's own instances: a model may
+            // refer to "double" but not define another Double.
             ConcreteSubclasses = cls.GetProperty("concreteSubclasses").TryGetProperty(v, out var concrete)
-                ? concrete.EnumerateArray().Select(x => x.GetString()!).ToFrozenSet()
+                ? concrete.EnumerateArray().Select(x => x.GetString()!)
+                    .Except(cls.GetProperty("elementalSubclasses").TryGetProperty(v, out var elemental) ? elemental.EnumerateArray().Select(x => x.GetString()!) : [])
+                    .ToFrozenSet()
                 : FrozenSet<string>.Empty,
             TypeOptional = cls.GetProperty("typeOptionalVersions").EnumerateArray().Any(x => x.GetInt32() == version),
             IdRequired = cls.GetProperty("idRequiredVersions").EnumerateArray().Any(x => x.GetInt32() == version),

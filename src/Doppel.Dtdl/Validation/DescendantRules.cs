@@ -81,7 +81,7 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
 
     private void CheckExcluded(Element root, DescendantControl control, string excluded, VersionModel model)
     {
-        var visited = new HashSet<Element> { root };
+        var visited = new HashSet<Element>();
         var queue = new Queue<Element>();
         foreach (var first in Next(root, control.Properties))
         {

@@ -9,7 +9,10 @@ internal readonly record struct Target(Element? Element, InterfaceInfo? Stored, 
 {
     public bool Found => Element is not null || Stored is not null || Standard is not null;
 
-    public int? Version => Element?.Version ?? Stored?.DtdlVersion ?? (Standard is null ? null : int.Parse(Standard.Id[(Standard.Id.LastIndexOf(';') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    public int? Version => Element?.Version ?? Stored?.DtdlVersion ?? StandardVersion;
+
+    private int? StandardVersion => Standard is not null && Standard.Id.LastIndexOf(';') is var semicolon and >= 0
+        && int.TryParse(Standard.Id.AsSpan(semicolon + 1), System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : null;
 }
 
 /// <summary>Every element of the upload by DTMI, with the instance's stored models and the language's own elements behind it.</summary>
@@ -45,6 +48,12 @@ internal sealed class ElementIndex
             return new Target(null, info, null);
         }
 
-        return DtdlMetamodel.Instance.StandardElements.TryGetValue(dtmi, out var standard) ? new Target(null, null, standard) : default;
+        if (DtdlMetamodel.Instance.StandardElements.TryGetValue(dtmi, out var standard))
+        {
+            return new Target(null, null, standard);
+        }
+
+        // Units and enum values of extensions (quantitative types) are defined by their contexts.
+        return DtdlMetamodel.Instance.TermTargets.Contains(dtmi) ? new Target(null, null, new StandardElement(dtmi, "", [])) : default;
     }
 }

@@ -68,10 +68,22 @@ internal static class ReferenceRules
             return;
         }
 
-        if (target.Element is { IsTopLevel: false } nested && nested.Root != element.Root)
+        // Each Interface is a partition: an element nested in one may be referred to only from within it.
+        if (target.Element is { IsTopLevel: false, Class: not "Interface" } nested && Partition(nested) != Partition(element))
         {
-            diagnostics.AddFor("crossPartitionReference", element, propertyName, reference.Node, nested.Root.Id, secondaryId: reference.Target, restriction: element.Root.Id);
+            diagnostics.AddFor("crossPartitionReference", element, propertyName, reference.Node, Partition(nested).Id, secondaryId: reference.Target, restriction: Partition(element).Id);
         }
+    }
+
+    private static Element Partition(Element element)
+    {
+        var e = element;
+        while (e.Class != "Interface" && e.Parent is not null)
+        {
+            e = e.Parent;
+        }
+
+        return e;
     }
 
     private static bool IsReserved(string dtmi) =>

@@ -25,6 +25,11 @@ internal sealed class ContextState
     /// <summary>True when the context names an extension the parser does not know (tolerated where allowed).</summary>
     public bool HasUndefinedExtension { get; }
 
+    /// <summary>Identifier prefixes the active contexts reserve for their own elements.</summary>
+    public IEnumerable<string> ReservedIdPrefixes =>
+        Extensions.Select(e => e.Id).Prepend(Model.Context.Id)
+            .SelectMany(id => DtdlMetamodel.Instance.ReservedIdPrefixes.TryGetValue(id, out var prefixes) ? prefixes : []);
+
     public bool TryResolveTerm(string term, out string dtmi)
     {
         for (var i = Extensions.Count - 1; i >= 0; i--)

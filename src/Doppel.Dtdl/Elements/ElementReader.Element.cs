@@ -21,15 +21,11 @@ internal sealed partial class ElementReader
         }
 
         var model = context.Model;
-        if (model.Version >= 3)
-        {
-            // DTDL v2 ignores JSON-LD keywords it does not use; v3 restricts them.
-            CheckKeywords(document, obj, parent, parentProperty);
-        }
+        CheckKeywords(document, obj, parent, parentProperty, model.Version);
 
 
         var (cls, cotypes, undefinedCotype) = ReadTypes(document, obj, context, expectedClass, parent, parentProperty);
-        var (id, declared) = ReadId(document, obj, model, cls, parent, parentProperty);
+        var (id, declared) = ReadId(document, obj, context, cls, parent, parentProperty);
         if (id is null)
         {
             return null;
@@ -59,11 +55,12 @@ internal sealed partial class ElementReader
         return element;
     }
 
-    private void CheckKeywords(SourceDocument document, JsonObject obj, Element? parent, string? parentProperty)
+    private void CheckKeywords(SourceDocument document, JsonObject obj, Element? parent, string? parentProperty, int version)
     {
         foreach (var member in obj.Members)
         {
-            if (!member.Name.StartsWith('@') || member.Name is "@context" or "@id" or "@type")
+            // DTDL v2 ignores JSON-LD keywords it does not use, but not @graph; v3 restricts them all.
+            if (!member.Name.StartsWith('@') || member.Name is "@context" or "@id" or "@type" || (version < 3 && member.Name != "@graph"))
             {
                 continue;
             }
@@ -79,8 +76,9 @@ internal sealed partial class ElementReader
         }
     }
 
-    private (string? Id, bool Declared) ReadId(SourceDocument document, JsonObject obj, VersionModel model, string? cls, Element? parent, string? parentProperty)
+    private (string? Id, bool Declared) ReadId(SourceDocument document, JsonObject obj, ContextState context, string? cls, Element? parent, string? parentProperty)
     {
+        var model = context.Model;
         var idNode = obj["@id"];
         if (idNode is null)
         {
@@ -129,7 +127,7 @@ internal sealed partial class ElementReader
             diagnostics.Add("idTooLongForType", document, idNode.Offset, id, value: id, type: cls, restriction: model.InterfaceIdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        foreach (var prefix in model.ReservedIdPrefixes)
+        foreach (var prefix in context.ReservedIdPrefixes)
         {
             if (id.StartsWith(prefix, StringComparison.Ordinal))
             {

@@ -393,7 +393,7 @@ internal sealed partial class ElementReader
     }
 
     // BCP 47 language tags in the shape DTDLParser accepts: a primary subtag and optional subtags.
-    [GeneratedRegex(@"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
+    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     private static partial Regex LanguageCode();
 
     [GeneratedRegex(@"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?!$)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")]

@@ -61,6 +61,10 @@ internal sealed partial class ElementReader
             {
                 diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", element, property.Name);
             }
+            else if (property.Literal || property.Class is null)
+            {
+                diagnostics.AddFor(DatatypePrefix(property.Datatype) + "CountBelowMin", element, property.Name, element.Node[property.Name], extra: Counts(0, property.MinCount.Value));
+            }
             else if (property.Class is not null && !property.Literal)
             {
                 diagnostics.AddFor("objectCountBelowMin", element, property.Name, element.Node[property.Name], extra: Counts(0, property.MinCount.Value));
@@ -248,6 +252,12 @@ internal sealed partial class ElementReader
                     {
                         Add(element.Children, property.Name, child);
                         count++;
+
+                        // A v3 element may hold v2 definitions, not the other way round.
+                        if (property.Versions is { } versions && !versions.Contains(child.Version))
+                        {
+                            diagnostics.AddFor("disallowedVersionDefinition", element, property.Name, obj, child.Version.ToString(CultureInfo.InvariantCulture), restriction: string.Join(", ", versions));
+                        }
                     }
 
                     break;
@@ -291,6 +301,18 @@ internal sealed partial class ElementReader
         if (target is null)
         {
             diagnostics.AddFor("badDtmiOrTerm", element, property.Name, node, text, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
+            return false;
+        }
+
+        // A class (such as "Double") names a kind of element, not an element: "double" is the schema.
+        if (context.Model.ClassNamesByDtmi.ContainsKey(target))
+        {
+            diagnostics.AddFor("badType", element, property.Name, node, text, secondaryId: target, type: property.Class,
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Element '{element.Id}' property '{property.Name}' has value '{text}', which names a class rather than an element.",
+                    ["action"] = $"Refer to an element of type {property.Class}, such as a schema term in lower case.",
+                });
             return false;
         }
 

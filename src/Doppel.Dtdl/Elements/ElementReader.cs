@@ -97,14 +97,14 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
         }
 
         var model = outer?.Model;
-        var extensions = outer is null ? new List<ContextModel>() : [.. outer.Extensions];
-        var undefinedExtension = outer?.HasUndefinedExtension ?? false;
         var ok = true;
         var sawDtdlContext = false;
         var sawExtensionAfterDtdl = false;
-        for (var i = 0; i < items.Count; i++)
+        var extensionItems = new List<(JsonNode Node, string Specifier)>();
+
+        // First the DTDL context, which fixes the language version; extension contexts are read against it.
+        foreach (var item in items)
         {
-            var item = items[i];
             if (item is JsonObject)
             {
                 diagnostics.Add("disallowedLocalContext", document, item.Offset, restriction: (model?.Version ?? 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -119,103 +119,120 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
                 continue;
             }
 
-            if (specifier.StartsWith(DtdlContextPrefix, StringComparison.Ordinal) || specifier == "dtmi:dtdl:context")
+            if (!specifier.StartsWith(DtdlContextPrefix, StringComparison.Ordinal) && specifier != "dtmi:dtdl:context")
             {
-                if (sawExtensionAfterDtdl)
-                {
-                    diagnostics.Add("dtdlContextFollowsAffiliate", document, item.Offset, value: specifier);
-                    ok = false;
-                    continue;
-                }
-
-                var version = ReadDtdlVersion(document, item, specifier);
-                if (version is null)
-                {
-                    ok = false;
-                    continue;
-                }
-
-                model = Meta.Versions[version.Value];
-                sawDtdlContext = true;
+                sawExtensionAfterDtdl = sawDtdlContext;
+                extensionItems.Add((item, specifier));
                 continue;
             }
 
-            sawExtensionAfterDtdl = sawDtdlContext;
-            if (model is null)
+            if (sawExtensionAfterDtdl)
             {
-                // An affiliate context such as IoT Central's implies its DTDL version; anything else first is an error.
-                if (AffiliateVersion(specifier) is { } implied)
-                {
-                    model = Meta.Versions[implied];
-                    extensions.Add(Meta.Contexts[specifier]);
-                    continue;
-                }
-
-                diagnostics.Add("missingDtdlContext", document, item.Offset, value: specifier);
-                return null;
-            }
-
-            if (!specifier.StartsWith("dtmi:", StringComparison.Ordinal))
-            {
-                diagnostics.Add("nonDtmiContextSpecifier", document, item.Offset, value: specifier);
+                diagnostics.Add("dtdlContextFollowsAffiliate", document, item.Offset, value: specifier);
                 ok = false;
                 continue;
             }
 
-            if (!Dtmi.TryParse(specifier, out var dtmi))
+            var version = ReadDtdlVersion(document, item, specifier);
+            if (version is null)
             {
-                diagnostics.Add("invalidContextSpecifier", document, item.Offset, value: specifier);
                 ok = false;
                 continue;
             }
 
-            if (dtmi.MajorVersion is null || (model!.Version == 2 && dtmi.MinorVersion is not null))
-            {
-                diagnostics.Add("invalidContextSpecifierForVersion", document, item.Offset, value: specifier, restriction: model!.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                ok = false;
-                continue;
-            }
-
-            if (Meta.Contexts.TryGetValue(specifier, out var extension))
-            {
-                if (!IsUsableExtension(extension, model!.Version))
-                {
-                    diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
-                    ok = false;
-                    continue;
-                }
-
-                extensions.Add(extension);
-                continue;
-            }
-
-            var allowUndefined = options.AllowUndefinedExtensions ?? model!.Version == 2;
-            if (!allowUndefined && Meta.Contexts.Keys.Any(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)))
-            {
-                diagnostics.Add("unresolvableContextVersion", document, item.Offset, value: specifier,
-                    restriction: string.Join(", ", Meta.Contexts.Keys.Where(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)).Select(k => k[(k.IndexOf(';', StringComparison.Ordinal) + 1)..])));
-                ok = false;
-                continue;
-            }
-
-            if (!allowUndefined)
-            {
-                diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
-                ok = false;
-                continue;
-            }
-
-            undefinedExtension = true;
+            model = Meta.Versions[version.Value];
+            sawDtdlContext = true;
         }
 
-        return ok && model is not null ? new ContextState(model, extensions, undefinedExtension) : null;
+        if (model is null)
+        {
+            if (ok)
+            {
+                diagnostics.Add("missingDtdlContext", document, node.Offset);
+            }
+
+            return null;
+        }
+
+        var extensions = outer is null ? new List<ContextModel>() : [.. outer.Extensions];
+        var undefinedExtension = outer?.HasUndefinedExtension ?? false;
+        foreach (var (item, specifier) in extensionItems)
+        {
+            switch (ReadExtension(document, item, specifier, model))
+            {
+                case ExtensionOutcome.Known known:
+                    extensions.Add(known.Context);
+                    break;
+                case ExtensionOutcome.Undefined:
+                    undefinedExtension = true;
+                    break;
+                default:
+                    ok = false;
+                    break;
+            }
+        }
+
+        return ok ? new ContextState(model, extensions, undefinedExtension) : null;
     }
 
-    private static int? AffiliateVersion(string specifier) => specifier switch
+    private abstract record ExtensionOutcome
     {
-        "dtmi:iotcentral:context;2" => 2,
-        _ => null,
-    };
+        public sealed record Known(ContextModel Context) : ExtensionOutcome;
+
+        public sealed record Undefined : ExtensionOutcome;
+
+        public sealed record Rejected : ExtensionOutcome;
+    }
+
+    private ExtensionOutcome ReadExtension(SourceDocument document, JsonNode item, string specifier, VersionModel model)
+    {
+        var version = model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!specifier.StartsWith("dtmi:", StringComparison.Ordinal))
+        {
+            diagnostics.Add("nonDtmiContextSpecifier", document, item.Offset, value: specifier);
+            return new ExtensionOutcome.Rejected();
+        }
+
+        if (!Dtmi.TryParse(specifier, out var dtmi))
+        {
+            diagnostics.Add("invalidContextSpecifier", document, item.Offset, value: specifier);
+            return new ExtensionOutcome.Rejected();
+        }
+
+        if (dtmi.MajorVersion is null || (model.Version == 2 && dtmi.MinorVersion is not null))
+        {
+            diagnostics.Add("invalidContextSpecifierForVersion", document, item.Offset, value: specifier, restriction: version);
+            return new ExtensionOutcome.Rejected();
+        }
+
+        if (Meta.Contexts.TryGetValue(specifier, out var extension))
+        {
+            if (!IsUsableExtension(extension, model.Version))
+            {
+                diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
+                return new ExtensionOutcome.Rejected();
+            }
+
+            return new ExtensionOutcome.Known(extension);
+        }
+
+        var allowUndefined = options.AllowUndefinedExtensions ?? model.Version == 2;
+        var family = Meta.Contexts.Keys.Where(k => k.StartsWith(dtmi.Versionless + ";", StringComparison.Ordinal)).ToList();
+        if (!allowUndefined && family.Count > 0)
+        {
+            diagnostics.Add("unresolvableContextVersion", document, item.Offset, value: specifier,
+                restriction: string.Join(", ", family.Select(k => k[(k.IndexOf(';', StringComparison.Ordinal) + 1)..])));
+            return new ExtensionOutcome.Rejected();
+        }
+
+        if (!allowUndefined)
+        {
+            diagnostics.Add("unresolvableContextSpecifier", document, item.Offset, value: specifier);
+            return new ExtensionOutcome.Rejected();
+        }
+
+        return new ExtensionOutcome.Undefined();
+    }
 
     // The digest lists contexts for DTDL v4 and partner contexts too; only those whose terms exist for the
     // element's language version can be used.

@@ -14,8 +14,11 @@ internal sealed class DtdlMetamodel
     private static readonly Lazy<DtdlMetamodel> Shared = new(Load);
 
     private DtdlMetamodel(FrozenDictionary<int, VersionModel> versions, FrozenDictionary<string, ContextModel> contexts,
-        FrozenDictionary<string, SupplementalType> supplementalTypes, FrozenDictionary<string, StandardElement> standardElements)
+        FrozenDictionary<string, SupplementalType> supplementalTypes, FrozenDictionary<string, StandardElement> standardElements,
+        FrozenDictionary<string, string[]> reservedIdPrefixes, FrozenDictionary<string, FrozenDictionary<string, FrozenSet<string>>> units)
     {
+        ReservedIdPrefixes = reservedIdPrefixes;
+        Units = units;
         Versions = versions;
         Contexts = contexts;
         SupplementalTypes = supplementalTypes;
@@ -32,6 +35,21 @@ internal sealed class DtdlMetamodel
 
     /// <summary>Supplemental types (semantic types, units, adjunct types) by DTMI.</summary>
     public FrozenDictionary<string, SupplementalType> SupplementalTypes { get; }
+
+    /// <summary>Identifier prefixes a context reserves for itself, by context DTMI.</summary>
+    public FrozenDictionary<string, string[]> ReservedIdPrefixes { get; }
+
+    /// <summary>Unit terms by unit family (TemperatureUnit, …) by defining context.</summary>
+    public FrozenDictionary<string, FrozenDictionary<string, FrozenSet<string>>> Units { get; }
+
+    /// <summary>A supplemental type and its ancestors, nearest first.</summary>
+    public IEnumerable<SupplementalType> SelfAndAncestors(string supplementalId)
+    {
+        for (var id = supplementalId; id is not null && SupplementalTypes.TryGetValue(id, out var type); id = type.Parent)
+        {
+            yield return type;
+        }
+    }
 
     /// <summary>Every DTMI some context defines a term for: extension units and the like count as defined elements.</summary>
     public FrozenSet<string> TermTargets => termTargets ??= Contexts.Values.SelectMany(c => c.Terms.Values).ToFrozenSet(StringComparer.Ordinal);
@@ -76,7 +94,12 @@ internal sealed class DtdlMetamodel
             standard[id] = new StandardElement(id, context, types);
         }
 
-        return new DtdlMetamodel(versions.ToFrozenDictionary(), contexts.ToFrozenDictionary(), supplemental, standard.ToFrozenDictionary());
+        var reserved = root.GetProperty("reservedIdPrefixes").EnumerateObject()
+            .ToFrozenDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(x => x.GetString()!).ToArray());
+        var units = root.GetProperty("units").EnumerateObject().ToFrozenDictionary(
+            c => c.Name,
+            c => c.Value.EnumerateObject().ToFrozenDictionary(f => f.Name, f => f.Value.EnumerateArray().Select(u => u.GetString()!).ToFrozenSet()));
+        return new DtdlMetamodel(versions.ToFrozenDictionary(), contexts.ToFrozenDictionary(), supplemental, standard.ToFrozenDictionary(), reserved, units);
     }
 }
 
@@ -360,6 +383,9 @@ internal sealed class SupplementalType
 
     public required string? Parent { get; init; }
 
+    /// <summary>Classes the values of some of the element's properties must have (a quantitative type's schema must be numeric).</summary>
+    public required IReadOnlyList<(string Property, string[] RequiredTypes)> Constraints { get; init; }
+
     /// <summary>Properties the co-type adds, by property DTMI.</summary>
     public required FrozenDictionary<string, SupplementalProperty> Properties { get; init; }
 
@@ -372,6 +398,9 @@ internal sealed class SupplementalType
         ExtensionContext = s.GetProperty("extensionContext").GetString()!,
         Parent = s.GetProperty("parent").ValueKind == JsonValueKind.String ? s.GetProperty("parent").GetString() : null,
         Properties = s.GetProperty("properties").EnumerateObject().ToFrozenDictionary(p => p.Name, p => SupplementalProperty.Read(p.Name, p.Value)),
+        Constraints = [.. s.GetProperty("constraints").EnumerateArray()
+            .Where(c => c.TryGetProperty("property", out _) && c.TryGetProperty("requiredTypeNames", out _))
+            .Select(c => (c.GetProperty("property").GetString()!, c.GetProperty("requiredTypeNames").EnumerateArray().Select(x => x.GetString()!).ToArray()))],
     };
 }
 

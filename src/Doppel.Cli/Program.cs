@@ -1,1 +1,3 @@
-return 0;
+using Doppel.Cli;
+
+return DoppelCli.Run(args, CliConsole.Standard);

@@ -25,6 +25,7 @@ internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, 
         inheritance.Check();
         UniquenessRules.Check(index, inheritance, diagnostics);
         new DescendantRules(index, inheritance, diagnostics).Check();
+        SupplementalRules.Check(index, diagnostics);
         if (options.ApplyAdtRules)
         {
             AdtRules.Check(index, elements, options, diagnostics);

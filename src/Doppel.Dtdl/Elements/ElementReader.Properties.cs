@@ -41,9 +41,9 @@ internal sealed partial class ElementReader
                 continue;
             }
 
-            if (TryFindSupplementalProperty(element, context, member.Name, out var supplemental))
+            if (TryFindSupplementalProperty(element, context, member.Name, out var supplemental, out var owner))
             {
-                ReadSupplementalProperty(element, context, supplemental, member.Value);
+                ReadSupplementalProperty(element, context, supplemental, owner, member.Value);
                 continue;
             }
 
@@ -84,26 +84,65 @@ internal sealed partial class ElementReader
         }
     }
 
+    /// <summary>
+    /// A semantic type's unit must be a unit of its family: a Temperature in degreeCelsius, not in metres.
+    /// </summary>
+    private bool CheckUnitFamily(Element element, SupplementalProperty property, SupplementalType owner, JsonNode node, string target)
+    {
+        var family = property.ChildOf is { } childOf ? ShortName(childOf) : property.TypeName;
+        if (!Meta.Units.TryGetValue(owner.ExtensionContext, out var families) || !families.TryGetValue(family, out var members))
+        {
+            return true;
+        }
+
+        var unit = ShortName(target);
+        if (members.Contains(unit))
+        {
+            return true;
+        }
+
+        if (families.Values.Any(f => f.Contains(unit)))
+        {
+            diagnostics.AddFor("notRequiredType", element, property.Name, node, unit, secondaryId: target, type: family);
+        }
+        else
+        {
+            diagnostics.AddFor("badType", element, property.Name, node, family, secondaryId: target,
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Element '{element.Id}' property '{property.Name}' has value '{target}', which is not a unit.",
+                    ["action"] = $"Use a unit of {family}.",
+                });
+        }
+
+        return false;
+    }
+
     private static bool IsEmptyArray(JsonNode? node) => node is JsonArray { Items.Count: 0 };
 
     private static bool IsTermFor(ContextState context, string term, SupplementalProperty property) =>
         term == property.Id || (context.TryResolveTerm(term, out var dtmi) && dtmi == property.Id);
 
-    private static bool TryFindSupplementalProperty(Element element, ContextState context, string term, out SupplementalProperty property)
+    private static bool TryFindSupplementalProperty(Element element, ContextState context, string term, out SupplementalProperty property, out SupplementalType owner)
     {
         foreach (var cotype in element.Cotypes)
         {
-            foreach (var candidate in Meta.SupplementalTypes[cotype].Properties.Values)
+            foreach (var type in Meta.SelfAndAncestors(cotype))
             {
-                if (IsTermFor(context, term, candidate))
+                foreach (var candidate in type.Properties.Values)
                 {
-                    property = candidate;
-                    return true;
+                    if (IsTermFor(context, term, candidate))
+                    {
+                        property = candidate;
+                        owner = Meta.SupplementalTypes[cotype];
+                        return true;
+                    }
                 }
             }
         }
 
         property = null!;
+        owner = null!;
         return false;
     }
 
@@ -336,12 +375,23 @@ internal sealed partial class ElementReader
         list.Add(value);
     }
 
-    private void ReadSupplementalProperty(Element element, ContextState context, SupplementalProperty property, JsonNode node)
+    private void ReadSupplementalProperty(Element element, ContextState context, SupplementalProperty property, SupplementalType owner, JsonNode node)
     {
         if (node.Kind == JsonKind.Null)
         {
             diagnostics.AddFor("propertyValueNull", element, property.Name, node);
             return;
+        }
+
+        if (node is JsonArray { Items.Count: > 1 } && property.MaxCount == 1)
+        {
+            diagnostics.AddFor("objectMultipleValues", element, property.Name, node);
+            return;
+        }
+
+        if (node is JsonArray { Items.Count: 1 } single)
+        {
+            node = single.Items[0];
         }
 
         if (property.Type.StartsWith("dtmi:", StringComparison.Ordinal))
@@ -355,6 +405,11 @@ internal sealed partial class ElementReader
             if (!context.TryResolveTerm(text, out var target) && !(Dtmi.TryParse(text, out _) && (target = text) is not null))
             {
                 diagnostics.AddFor("badDtmiOrTerm", element, property.Name, node, text, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            if (!CheckUnitFamily(element, property, owner, node, target))
+            {
                 return;
             }
 

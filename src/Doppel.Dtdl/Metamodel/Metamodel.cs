@@ -384,7 +384,7 @@ internal sealed class SupplementalType
     public required string? Parent { get; init; }
 
     /// <summary>Classes the values of some of the element's properties must have (a quantitative type's schema must be numeric).</summary>
-    public required IReadOnlyList<(string Property, string[] RequiredTypes)> Constraints { get; init; }
+    public required IReadOnlyList<SupplementalConstraint> Constraints { get; init; }
 
     /// <summary>Properties the co-type adds, by property DTMI.</summary>
     public required FrozenDictionary<string, SupplementalProperty> Properties { get; init; }
@@ -399,8 +399,13 @@ internal sealed class SupplementalType
         Parent = s.GetProperty("parent").ValueKind == JsonValueKind.String ? s.GetProperty("parent").GetString() : null,
         Properties = s.GetProperty("properties").EnumerateObject().ToFrozenDictionary(p => p.Name, p => SupplementalProperty.Read(p.Name, p.Value)),
         Constraints = [.. s.GetProperty("constraints").EnumerateArray()
-            .Where(c => c.TryGetProperty("property", out _) && c.TryGetProperty("requiredTypeNames", out _))
-            .Select(c => (c.GetProperty("property").GetString()!, c.GetProperty("requiredTypeNames").EnumerateArray().Select(x => x.GetString()!).ToArray()))],
+            .Where(c => c.TryGetProperty("property", out _) && !c.TryGetProperty("inverse", out _)
+                && (c.TryGetProperty("requiredTypeNames", out _) || c.TryGetProperty("requiredValues", out _)))
+            .Select(c => new SupplementalConstraint(
+                c.GetProperty("property").GetString()!,
+                c.TryGetProperty("requiredTypeNames", out var types) ? [.. types.EnumerateArray().Select(x => x.GetString()!)] : null,
+                c.TryGetProperty("requiredValues", out var values) ? [.. values.EnumerateArray().Select(x => x.GetString()!)] : null,
+                c.TryGetProperty("requiredTypesString", out var typesText) ? typesText.GetString()! : c.GetProperty("requiredValuesString").GetString()!))],
     };
 }
 
@@ -417,3 +422,6 @@ internal sealed record SupplementalProperty(string Id, string Name, string Type,
         p.TryGetProperty("childOf", out var childOf) ? childOf.GetString() : null,
         !p.TryGetProperty("optional", out var optional) || optional.GetBoolean());
 }
+
+/// <summary>A restriction a supplemental type puts on one property of the element it is applied to.</summary>
+internal sealed record SupplementalConstraint(string Property, string[]? RequiredTypes, string[]? RequiredValues, string Description);

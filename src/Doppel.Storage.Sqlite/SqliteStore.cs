@@ -52,10 +52,11 @@ public sealed class SqliteStore : IStore
                 await using var command = connection.CreateCommand();
                 command.CommandText = "SELECT MAX(version) FROM schema_migrations;";
                 var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                int? version = value is long v ? (int)v : null;
+                // An empty history (MAX is NULL) is version 0: reachable, but nothing applied.
+                var version = value is long v ? (int)v : 0;
                 return version == expected
                     ? StoreReadiness.Ready(expected)
-                    : StoreReadiness.NotReady(version, expected, $"schema version is {version ?? 0}, expected {expected}");
+                    : StoreReadiness.NotReady(version, expected, $"schema version is {version}, expected {expected}");
             }
         }
         catch (StoreUnavailableException ex)

@@ -135,8 +135,10 @@ internal static class LocalCertificateAuthority
         {
             ca = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // CryptographicException: not PEM, or not a certificate or key; ArgumentException: the key does not
+            // belong to the certificate.
             throw new StartupException(
                 $"cannot read the local CA from {certificatePath} and {keyPath}: {ex.Message.TrimEnd('.')}; delete both to make a new CA (clients must then trust the new one)",
                 ex);
@@ -185,8 +187,10 @@ internal static class LocalCertificateAuthority
         {
             server = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // CryptographicException: not PEM, or not a certificate or key; ArgumentException: the key does not
+            // belong to the certificate.
             return (null, $"the server certificate could not be read ({ex.Message.TrimEnd('.')})");
         }
 

@@ -24,8 +24,10 @@ internal static class ProvidedCertificate
             leaf = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
             all.ImportFromPemFile(certificatePath);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // CryptographicException: not PEM, or not a certificate or key; ArgumentException: the key does not
+            // belong to the certificate.
             throw new StartupException($"cannot use --cert {certificatePath} with --key {keyPath}: {ex.Message.TrimEnd('.')} (both must be PEM, and the key must belong to the first certificate)", ex);
         }
 

@@ -19,6 +19,16 @@ internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, 
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (diagnostics.Count == 0 && !elements.Any(e => e.IsTopLevel))
+        {
+            diagnostics.Add("emptyUpload", null, 0, code: "dtmi:doppel:dtdl:emptyUpload",
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = "The upload contains no models.",
+                    ["action"] = "Provide at least one Interface.",
+                });
+        }
+
         var index = new ElementIndex(elements, stored, diagnostics);
         ReferenceRules.Check(index, diagnostics);
         var inheritance = new InheritanceRules(index, diagnostics);

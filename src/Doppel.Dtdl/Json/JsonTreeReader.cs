@@ -21,6 +21,13 @@ internal static class JsonTreeReader
             bomShift = 3;
         }
 
+        // Checked up front: the reader reports bad UTF-8 only when a string is decoded, and not as a JsonException.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            error = new JsonReadError("The document is not valid UTF-8.", 0);
+            return null;
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
         try
         {

@@ -36,6 +36,7 @@ internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, 
         UniquenessRules.Check(index, inheritance, diagnostics);
         new DescendantRules(index, inheritance, diagnostics).Check();
         SupplementalRules.Check(index, diagnostics);
+        new SiblingRules(index, inheritance, diagnostics).Check();
         if (options.ApplyAdtRules)
         {
             AdtRules.Check(index, elements, options, diagnostics);

@@ -350,6 +350,28 @@ internal sealed partial class ElementReader
 
     private void CheckCotypes(Element element, ContextState context)
     {
+        var propertyOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cotype in element.Cotypes)
+        {
+            foreach (var cocotype in Meta.SupplementalTypes[cotype].Cocotypes)
+            {
+                if (!element.Cotypes.Contains(cocotype))
+                {
+                    diagnostics.AddFor("missingCocotype", element, null, element.Node["@type"], type: ShortName(cotype), restriction: ShortName(cocotype));
+                }
+            }
+
+            foreach (var property in Meta.SelfAndAncestors(cotype).SelectMany(t => t.Properties.Values))
+            {
+                if (propertyOwners.TryGetValue(property.Name, out var other) && other != cotype)
+                {
+                    diagnostics.AddFor("conflictingSupplementalTypes", element, property.Name, element.Node["@type"], type: ShortName(other), restriction: ShortName(cotype));
+                }
+
+                propertyOwners.TryAdd(property.Name, cotype);
+            }
+        }
+
         foreach (var cotype in element.Cotypes)
         {
             var supplemental = Meta.SupplementalTypes[cotype];

@@ -43,6 +43,12 @@ internal sealed partial class ElementReader
 
             if (TryFindSupplementalProperty(element, context, member.Name, out var supplemental, out var owner))
             {
+                if (!seen.Add(supplemental.Id))
+                {
+                    diagnostics.AddFor("duplicatePropertyName", element, supplemental.Name, member.Value);
+                    continue;
+                }
+
                 ReadSupplementalProperty(element, context, supplemental, owner, member.Value);
                 continue;
             }
@@ -427,6 +433,27 @@ internal sealed partial class ElementReader
         if (!MatchesDatatype(unwrapped, datatype))
         {
             diagnostics.AddFor(NotDatatypeId(datatype), element, property.Name, unwrapped, unwrapped.Describe());
+            return;
+        }
+
+        if (unwrapped is JsonString { Value: var literal })
+        {
+            if (datatype == "duration" && !DurationSyntax().IsMatch(literal))
+            {
+                diagnostics.AddFor("durationInvalid", element, property.Name, unwrapped, literal);
+                return;
+            }
+
+            if (property.Pattern is { } pattern && !pattern.IsMatch(literal))
+            {
+                diagnostics.AddFor("stringInvalid", element, property.Name, unwrapped, literal);
+                return;
+            }
+        }
+
+        if (unwrapped is JsonNumber number && property.MinInclusive is { } min && number.TryGetInt64(out var n) && n < min)
+        {
+            diagnostics.AddFor("valueBelowRange", element, property.Name, unwrapped, number.Text, restriction: min.ToString(CultureInfo.InvariantCulture));
             return;
         }
 

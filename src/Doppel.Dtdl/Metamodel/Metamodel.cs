@@ -383,6 +383,12 @@ internal sealed class SupplementalType
 
     public required string? Parent { get; init; }
 
+    /// <summary>Co-types that must accompany this one on the same element (Cacheable needs Idempotent).</summary>
+    public required string[] Cocotypes { get; init; }
+
+    /// <summary>Rules relating the element to a sibling it names (annotation, overriding).</summary>
+    public required IReadOnlyList<SiblingRule> Siblings { get; init; }
+
     /// <summary>Classes the values of some of the element's properties must have (a quantitative type's schema must be numeric).</summary>
     public required IReadOnlyList<SupplementalConstraint> Constraints { get; init; }
 
@@ -397,6 +403,8 @@ internal sealed class SupplementalType
         CotypeVersions = [.. s.GetProperty("cotypeVersions").EnumerateArray().Select(x => x.GetInt32())],
         ExtensionContext = s.GetProperty("extensionContext").GetString()!,
         Parent = s.GetProperty("parent").ValueKind == JsonValueKind.String ? s.GetProperty("parent").GetString() : null,
+        Cocotypes = s.TryGetProperty("cocotypes", out var cocotypes) ? [.. cocotypes.EnumerateArray().Select(x => x.GetString()!)] : [],
+        Siblings = [.. s.GetProperty("siblings").EnumerateArray().Select(SiblingRule.Read)],
         Properties = s.GetProperty("properties").EnumerateObject().ToFrozenDictionary(p => p.Name, p => SupplementalProperty.Read(p.Name, p.Value)),
         Constraints = [.. s.GetProperty("constraints").EnumerateArray()
             .Where(c => c.TryGetProperty("property", out _) && !c.TryGetProperty("inverse", out _)
@@ -412,6 +420,13 @@ internal sealed class SupplementalType
 /// <summary>A property a supplemental type adds, such as <c>unit</c> on a semantic type.</summary>
 internal sealed record SupplementalProperty(string Id, string Name, string Type, string TypeName, int? MinCount, int? MaxCount, string? ChildOf, bool Optional)
 {
+    public Regex? Pattern { get; init; }
+
+    public long? MinInclusive { get; init; }
+
+    /// <summary>Whether the value must differ among the elements of one parent property (an MQTT index).</summary>
+    public bool UniqueValue { get; init; }
+
     internal static SupplementalProperty Read(string id, JsonElement p) => new(
         id,
         p.TryGetProperty("propertyName", out var propertyName) ? propertyName.GetString()! : id,
@@ -420,8 +435,26 @@ internal sealed record SupplementalProperty(string Id, string Name, string Type,
         p.TryGetProperty("minCount", out var min) ? min.GetInt32() : null,
         p.TryGetProperty("maxCount", out var max) ? max.GetInt32() : null,
         p.TryGetProperty("childOf", out var childOf) ? childOf.GetString() : null,
-        !p.TryGetProperty("optional", out var optional) || optional.GetBoolean());
+        !p.TryGetProperty("optional", out var optional) || optional.GetBoolean())
+    {
+        Pattern = p.TryGetProperty("pattern", out var pattern) ? new Regex(pattern.GetString()!, RegexOptions.CultureInvariant) : null,
+        MinInclusive = p.TryGetProperty("minInclusive", out var minInclusive) ? minInclusive.GetInt64() : null,
+        UniqueValue = p.TryGetProperty("uniqueValue", out var unique) && unique.GetBoolean(),
+    };
 }
 
 /// <summary>A restriction a supplemental type puts on one property of the element it is applied to.</summary>
 internal sealed record SupplementalConstraint(string Property, string[]? RequiredTypes, string[]? RequiredValues, string Description);
+
+/// <summary>
+/// How a co-type relates its element to a sibling named by one of its properties: a ValueAnnotation's
+/// <c>annotates</c> names a Property or Telemetry; an Override's <c>overrides</c> names a property of that sibling.
+/// </summary>
+internal sealed record SiblingRule(string Keyref, string[] RequiredTypeNames, string? DisallowedType, string? SupplementalProperty)
+{
+    internal static SiblingRule Read(JsonElement s) => new(
+        s.GetProperty("keyref").GetString()!,
+        s.TryGetProperty("requiredTypeNames", out var required) ? [.. required.EnumerateArray().Select(x => x.GetString()!)] : [],
+        s.TryGetProperty("disallowedType", out var disallowed) ? disallowed.GetString() : null,
+        s.TryGetProperty("supplementalProperty", out var supplemental) ? supplemental.GetString() : null);
+}

@@ -44,11 +44,17 @@ internal static class SupplementalRules
                 continue;
             }
 
-            var cls = child?.Class ?? ReferenceRules.ClassOf(index.Find(id), model);
-            if (cls is not null && constraint.RequiredTypes is { } types && !types.Any(t => model.IsSubclassOf(cls, t)))
+            var value = child ?? index.Find(id).Element;
+            var cls = value?.Class ?? ReferenceRules.ClassOf(index.Find(id), model);
+            if (cls is not null && constraint.RequiredTypes is { } types && !types.Any(t => model.IsSubclassOf(cls, t) || HasCotype(value, t)))
             {
                 diagnostics.AddFor("notRequiredType", element, constraint.Property, reference?.Node ?? child?.Node, secondaryId: id, type: constraint.Description);
             }
         }
     }
+
+    // A required type may be a co-type (an MQTT Result field must be a NormalResult or an ErrorResult).
+    private static bool HasCotype(Element? element, string typeName) =>
+        element is not null && element.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c))
+            .Any(t => t.Id.EndsWith(":" + typeName, StringComparison.Ordinal) || t.Id.Contains(":" + typeName + ";", StringComparison.Ordinal));
 }

@@ -182,14 +182,16 @@ public static partial class ServerApp
             var provided = ProvidedCertificate.Load(certificatePath, keyPath);
             var notAfter = new DateTimeOffset(provided.ServerCertificate.NotAfter.ToUniversalTime());
             var expired = notAfter <= timeProvider.GetUtcNow();
-            return (provided, logger =>
+            return (provided, Log);
+
+            void Log(ILogger logger)
             {
                 LogProvidedCertificate(logger, certificatePath, provided.ServerCertificate.Subject, notAfter);
                 if (expired)
                 {
                     LogProvidedCertificateExpired(logger, certificatePath, notAfter);
                 }
-            });
+            }
         }
 
         LocalTlsResult local;

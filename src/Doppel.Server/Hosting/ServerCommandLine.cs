@@ -64,6 +64,13 @@ internal sealed class ServerCommandLine
                 : ServerOptions.DefaultDataDirectory,
         };
 
+        _dataDirectory.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("--data-dir must name a directory.");
+            }
+        });
         _port.CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;

@@ -19,6 +19,7 @@ public sealed class StartupFailureTests
         { ["--store", "mysql"], "Argument 'mysql' not recognized. Must be one of: 'sqlite' 'postgres'" },
         { ["--host-suffix", "*.twins.localhost"], "--host-suffix '*.twins.localhost' is not a DNS name" },
         { ["--log-format", "xml"], "Argument 'xml' not recognized" },
+        { ["--data-dir", " "], "--data-dir must name a directory" },
     };
 
     [Theory]
@@ -160,11 +161,25 @@ public sealed class StartupFailureTests
         }
     }
 
+    [Fact]
+    public async Task Version_prints_the_version_and_exits_with_code_0()
+    {
+        using var data = new TemporaryDirectory();
+        await using var server = InProcessServer.StartWithArgs(data.Path, 0, ["--version"]);
+
+        var exitCode = await server.Run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", server.Output);
+        Assert.False(File.Exists(data.Combine("doppel.db")));
+    }
+
     private static async Task<(int ExitCode, string Error)> RunToExitAsync(string dataDirectory, string[] args)
     {
         var port = FreePort.Find();
         string[] portArgs = args.Contains("--port") ? [] : ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        await using var server = InProcessServer.StartWithArgs(dataDirectory, port, ["--data-dir", dataDirectory, .. portArgs, .. args]);
+        string[] dataArgs = args.Contains("--data-dir") ? [] : ["--data-dir", dataDirectory];
+        await using var server = InProcessServer.StartWithArgs(dataDirectory, port, [.. dataArgs, .. portArgs, .. args]);
         var exitCode = await server.Run.WaitAsync(TimeSpan.FromSeconds(20));
         return (exitCode, server.ErrorOutput);
     }

@@ -103,13 +103,6 @@ internal sealed partial class ElementReader
             return (null, false);
         }
 
-        var hash = id.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0 && model.IdPattern.IsMatch(id[..hash]))
-        {
-            diagnostics.Add("disallowedIdFragment", document, idNode.Offset, id);
-            return (null, false);
-        }
-
         if (id.Length > model.IdMaxLength)
         {
             diagnostics.Add("idTooLong", document, idNode.Offset, value: id, restriction: model.IdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -380,13 +373,13 @@ internal sealed partial class ElementReader
             {
                 diagnostics.AddFor("abstractSupplementalType", element, null, element.Node["@type"], type: term);
             }
-            else if (!supplemental.CotypeVersions.Contains(element.Version))
-            {
-                diagnostics.AddFor("invalidCotypeVersion", element, null, element.Node["@type"], type: term, restriction: string.Join(", ", supplemental.CotypeVersions));
-            }
             else if (!supplemental.Cotypes.Any(c => context.Model.IsSubclassOf(element.Class!, c)))
             {
                 diagnostics.AddFor("invalidCotype", element, null, element.Node["@type"], type: term, restriction: string.Join(" or ", supplemental.Cotypes));
+            }
+            else if (!supplemental.CotypeVersions.Contains(element.Version))
+            {
+                diagnostics.AddFor("invalidCotypeVersion", element, null, element.Node["@type"], type: term, restriction: string.Join(", ", supplemental.CotypeVersions));
             }
         }
     }

@@ -29,6 +29,13 @@ internal sealed partial class ElementReader
                 propertyName = fromDtmi;
             }
 
+            if (metaClass.Properties.TryGetValue(propertyName, out var disallowed) && !disallowed.Allowed)
+            {
+                // Properties the language sets itself, such as languageMajorVersion, may not be written.
+                diagnostics.AddFor("propertyIrrelevantDtmiOrTerm", element, member.Name, member.Value, member.Name);
+                continue;
+            }
+
             if (metaClass.Properties.TryGetValue(propertyName, out var property) && property.Allowed)
             {
                 if (!seen.Add(propertyName))
@@ -161,17 +168,7 @@ internal sealed partial class ElementReader
         var v3 = context.Version >= 3;
         var term = member.Name;
         var dtmi = context.TryResolveTerm(term, out var resolved) ? resolved : term;
-        if (IsKnownPropertyDtmi(dtmi))
-        {
-            if (!element.HasUndefinedCotype)
-            {
-                diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
-            }
-
-            return;
-        }
-
-        var kind = ClassifyUnknown(term, context);
+        var kind = IsKnownPropertyDtmi(dtmi) ? UnknownKind.Irrelevant : ClassifyUnknown(term, context);
         if (element.HasUndefinedCotype)
         {
             if (v3 && kind is UnknownKind.InvalidDtmi or UnknownKind.NotDtmiNorTerm)
@@ -182,6 +179,7 @@ internal sealed partial class ElementReader
             return;
         }
 
+        // With an undefined extension in scope the term may be defined there, but no type of the element allows it.
         if (context.HasUndefinedExtension && kind is UnknownKind.Undefined or UnknownKind.Irrelevant)
         {
             diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
@@ -196,7 +194,18 @@ internal sealed partial class ElementReader
             _ => "propertyUndefinedTerm",
         };
         diagnostics.AddFor(id, element, term, member.Value, value: term);
+
+        // Where a co-type could have brought the property, the element also lacks "a type that allows" it.
+        if (AcceptsCotypes(element, context))
+        {
+            diagnostics.AddFor("noTypeThatAllows", element, term, member.Value);
+        }
     }
+
+    /// <summary>Whether some co-type of the active contexts could be applied to the element (and so bring properties).</summary>
+    private static bool AcceptsCotypes(Element element, ContextState context) =>
+        Meta.SupplementalTypes.Values.Any(s => !s.Abstract && s.CotypeVersions.Contains(element.Version) && s.Cotypes.Contains(element.Class!)
+            && context.HasExtension(s.ExtensionContext));
 
     private static bool IsKnownPropertyDtmi(string dtmi) =>
         dtmi.StartsWith("dtmi:dtdl:property:", StringComparison.Ordinal)

@@ -114,7 +114,7 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
 
             if (item is not JsonString { Value: var specifier })
             {
-                diagnostics.Add("nonDtmiContextSpecifier", document, item.Offset, value: item.Describe());
+                diagnostics.Add("invalidContext", document, item.Offset, value: item.Describe());
                 ok = false;
                 continue;
             }
@@ -242,12 +242,8 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
         "dtmi:iotcentral:context;2" => version == 2,
         "dtmi:iotoperations:context;4" => false,
         _ when extension.Id.StartsWith("dtmi:dtdl:limits:", StringComparison.Ordinal) => false,
-        _ => version >= 3 && ExtensionSupports(extension, version),
+        _ => true,
     };
-
-    private static bool ExtensionSupports(ContextModel extension, int version) =>
-        Meta.SupplementalTypes.Values.Any(s => s.ExtensionContext == extension.Id && s.CotypeVersions.Contains(version))
-        || !Meta.SupplementalTypes.Values.Any(s => s.ExtensionContext == extension.Id);
 
     private int? ReadDtdlVersion(SourceDocument document, JsonNode item, string specifier)
     {

@@ -26,7 +26,8 @@ internal sealed class ElementIndex
         this.stored = stored;
         foreach (var element in elements)
         {
-            if (!byId.TryAdd(element.Id, element))
+            // Derived identifiers collide when names do; the uniqueness rules report that more precisely.
+            if (!byId.TryAdd(element.Id, element) && element.IdDeclared)
             {
                 var first = byId[element.Id];
                 diagnostics.AddFor("duplicateDefinition", element, null, element.Node["@id"], element.Id, secondaryId: first.Id);

@@ -57,7 +57,12 @@ internal static class ReferenceRules
         var targetClass = ClassOf(target, model);
         if (targetClass is not null && !model.IsSubclassOf(targetClass, property.Class))
         {
-            diagnostics.AddFor("notRequiredType", element, propertyName, reference.Node, reference.Target, secondaryId: reference.Target, type: property.Class);
+            diagnostics.AddFor("badType", element, propertyName, reference.Node, targetClass, secondaryId: reference.Target, type: property.Class,
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Element '{element.Id}' property '{propertyName}' refers to '{reference.Target}', which has @type {targetClass}, not {property.Class}.",
+                    ["action"] = $"Refer to an element whose @type is {property.Class} or a subtype of it.",
+                });
             return;
         }
 
@@ -87,7 +92,7 @@ internal static class ReferenceRules
     }
 
     private static bool IsReserved(string dtmi) =>
-        dtmi.StartsWith("dtmi:dtdl:", StringComparison.Ordinal) || dtmi.StartsWith("dtmi:standard:", StringComparison.Ordinal);
+        DtdlMetamodel.Instance.ReservedIdPrefixes.Values.Any(prefixes => prefixes.Any(p => dtmi.StartsWith(p, StringComparison.Ordinal)));
 
     /// <summary>The material class of a reference's target, or null when it cannot be told (standard elements of extension families).</summary>
     public static string? ClassOf(Target target, VersionModel model)

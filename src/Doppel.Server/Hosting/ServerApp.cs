@@ -94,9 +94,11 @@ public static partial class ServerApp
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            // Our own options are parsed above; none of them is ASP.NET configuration. The content root is the
-            // program's folder so that an appsettings.json in the user's working directory is not picked up.
-            Args = [],
+            // Our own options are parsed above; none of them is ASP.NET configuration. The one argument passed
+            // on turns off watching appsettings files for changes, which would cost an inotify instance per
+            // server for files Doppel does not use. The content root is the program's folder so that an
+            // appsettings.json in the user's working directory is not picked up.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
         });
         ConfigureLogging(builder.Logging, options, context);

@@ -58,12 +58,6 @@ public static partial class ServerApp
             await context.Error.WriteLineAsync($"{Prefix}: {ex.Message}");
             return ExitCodes.StartupFailed;
         }
-        catch (ArgumentException ex)
-        {
-            // Path.GetFullPath and friends reject malformed paths given as options.
-            await context.Error.WriteLineAsync($"{Prefix}: {ex.Message}");
-            return ExitCodes.StartupFailed;
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Success;

@@ -132,13 +132,25 @@ internal sealed class ServerCommandLine
 
     public ServerOptions Bind(ParseResult result) => new()
     {
-        DataDirectory = Path.GetFullPath(result.GetRequiredValue(_dataDirectory)),
+        DataDirectory = FullPath("--data-dir", result.GetRequiredValue(_dataDirectory)),
         Port = result.GetValue(_port),
-        CertificatePath = result.GetValue(_certificate) is { } certificate ? Path.GetFullPath(certificate) : null,
-        KeyPath = result.GetValue(_key) is { } key ? Path.GetFullPath(key) : null,
+        CertificatePath = result.GetValue(_certificate) is { } certificate ? FullPath("--cert", certificate) : null,
+        KeyPath = result.GetValue(_key) is { } key ? FullPath("--key", key) : null,
         HostSuffix = result.GetRequiredValue(_hostSuffix).ToLowerInvariant(),
         Instances = [.. (result.GetValue(_instances) ?? []).Select(InstanceName.Normalize).Distinct(StringComparer.Ordinal)],
         Store = result.GetRequiredValue(_store) == "postgres" ? StoreEngine.Postgres : StoreEngine.Sqlite,
         LogFormat = result.GetRequiredValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Simple,
     };
+
+    private static string FullPath(string option, string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"{option} '{path}' is not a usable path: {ex.Message}", ex);
+        }
+    }
 }

@@ -6,7 +6,31 @@ namespace Doppel.Dtdl.Elements;
 internal sealed partial class ElementReader
 {
     /// <summary>Reads one element; returns null when it is too broken to take part in later checks.</summary>
+    /// <summary>
+    /// Reads one element. Some findings are only "tenable" problems (an undefined co-type term): they are kept
+    /// when the element has other problems, to explain them, and withdrawn when it has none.
+    /// </summary>
     private Element? ReadElement(SourceDocument document, JsonObject obj, ContextState context, string? expectedClass, Element? parent, string? parentProperty)
+    {
+        var outerTentative = tentative;
+        tentative = [];
+        var start = diagnostics.Count;
+        try
+        {
+            return ReadElementCore(document, obj, context, expectedClass, parent, parentProperty);
+        }
+        finally
+        {
+            if (diagnostics.Count == start + tentative.Count)
+            {
+                diagnostics.Withdraw(tentative);
+            }
+
+            tentative = outerTentative;
+        }
+    }
+
+    private Element? ReadElementCore(SourceDocument document, JsonObject obj, ContextState context, string? expectedClass, Element? parent, string? parentProperty)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (parent is not null && obj["@context"] is { } nested)
@@ -23,6 +47,11 @@ internal sealed partial class ElementReader
         var model = context.Model;
         CheckKeywords(document, obj, parent, parentProperty, model.Version);
 
+        // Identifier syntax first, as DTDLParser reports it before anything about types.
+        if (!CheckIdSyntax(document, obj, model, parent, parentProperty))
+        {
+            return null;
+        }
 
         var (cls, cotypes, undefinedCotype) = ReadTypes(document, obj, context, expectedClass, parent, parentProperty);
         var (id, declared) = ReadId(document, obj, context, cls, parent, parentProperty);
@@ -97,24 +126,7 @@ internal sealed partial class ElementReader
             return (GenerateId(parent, parentProperty!, obj), false);
         }
 
-        if (idNode is not JsonString { Value: var id })
-        {
-            diagnostics.Add("idNotString", document, idNode.Offset, parent?.Id, parentProperty, idNode.Describe());
-            return (null, false);
-        }
-
-        if (id.Length > model.IdMaxLength)
-        {
-            diagnostics.Add("idTooLong", document, idNode.Offset, value: id, restriction: model.IdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return (null, false);
-        }
-
-        if (!model.IdPattern.IsMatch(id))
-        {
-            diagnostics.Add("invalidId", document, idNode.Offset, value: id);
-            return (null, false);
-        }
-
+        var id = ((JsonString)idNode).Value;
         if (cls == "Interface" && id.Length > model.InterfaceIdMaxLength)
         {
             diagnostics.Add("idTooLongForType", document, idNode.Offset, id, value: id, type: cls, restriction: model.InterfaceIdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -130,6 +142,35 @@ internal sealed partial class ElementReader
         }
 
         return (id, true);
+    }
+
+    private bool CheckIdSyntax(SourceDocument document, JsonObject obj, VersionModel model, Element? parent, string? parentProperty)
+    {
+        var idNode = obj["@id"];
+        if (idNode is null)
+        {
+            return true;
+        }
+
+        if (idNode is not JsonString { Value: var id })
+        {
+            diagnostics.Add("idNotString", document, idNode.Offset, parent?.Id, parentProperty, idNode.Describe());
+            return false;
+        }
+
+        if (id.Length > model.IdMaxLength)
+        {
+            diagnostics.Add("idTooLong", document, idNode.Offset, value: id, restriction: model.IdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return false;
+        }
+
+        if (!model.IdPattern.IsMatch(id))
+        {
+            diagnostics.Add("invalidId", document, idNode.Offset, value: id);
+            return false;
+        }
+
+        return true;
     }
 
     // An element without @id gets one derived from its parent's, as DTDLParser does:
@@ -196,7 +237,7 @@ internal sealed partial class ElementReader
         }
 
         var materials = new List<string>();
-        var undefinedCotype = false;
+        var unknown = new List<(string Term, JsonNode Node)>();
         foreach (var (term, node) in terms)
         {
             if (TryClassifyType(term, context, out var material, out var supplemental))
@@ -213,7 +254,25 @@ internal sealed partial class ElementReader
                 continue;
             }
 
-            undefinedCotype |= CheckUnknownType(document, node, term, context, idText);
+            unknown.Add((term, node));
+        }
+
+        // A top-level element that is no Interface is reported as such before its unknown types.
+        if (parent is null && !materials.Any(model.RootableClasses.Contains))
+        {
+            diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
+            return (null, cotypes, false);
+        }
+
+        var undefinedCotype = false;
+        foreach (var (term, node) in unknown)
+        {
+            undefinedCotype |= CheckUnknownType(document, node, term, context, idText, reportUndefined: materials.Count == 0);
+        }
+
+        if (materials.Count == 0 && unknown.Any(u => ClassifyUnknown(u.Term, context) == UnknownKind.Undefined))
+        {
+            return (null, cotypes, false);
         }
 
         if (materials.Count > 1)
@@ -242,15 +301,7 @@ internal sealed partial class ElementReader
         }
 
         var cls = materials[0];
-        if (parent is null)
-        {
-            if (!model.RootableClasses.Contains(cls))
-            {
-                diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
-                return (null, cotypes, false);
-            }
-        }
-        else if (expectedClass is not null && !(model.Classes.TryGetValue(expectedClass, out var expected) && expected.ConcreteSubclasses.Contains(cls)))
+        if (parent is not null && expectedClass is not null && !(model.Classes.TryGetValue(expectedClass, out var expectedMeta) && expectedMeta.ConcreteSubclasses.Contains(cls)))
         {
             diagnostics.Add("badType", document, typeNode.Offset, parent.Id, parentProperty, cls, secondaryId: idText,
                 extra: new Dictionary<string, string?>
@@ -293,24 +344,31 @@ internal sealed partial class ElementReader
     /// Reports a @type value that names no class and no known co-type, per the language version's policy
     /// (DTDLParser's "apocrypha"); returns true when it is tolerated as an undefined co-type.
     /// </summary>
-    private bool CheckUnknownType(SourceDocument document, JsonNode node, string term, ContextState context, string? elementId)
+    private bool CheckUnknownType(SourceDocument document, JsonNode node, string term, ContextState context, string? elementId, bool reportUndefined)
     {
         var v3 = context.Version >= 3;
         var tenable = context.HasUndefinedExtension;
-        string? problem = ClassifyUnknown(term, context) switch
+        var kind = ClassifyUnknown(term, context);
+
+        // An undefined term is an error in v3 unless an undefined extension may define it, and when it is the
+        // element's only type; otherwise it is tolerated, and reported only to explain other problems.
+        string? problem = kind switch
         {
             UnknownKind.InvalidDtmi => "typeInvalidDtmi",
             UnknownKind.Irrelevant => tenable ? null : "typeIrrelevantDtmiOrTerm",
             UnknownKind.NotDtmiNorTerm => v3 ? "typeNotDtmiNorTerm" : null,
-            _ => !v3 || tenable ? null : "typeUndefinedTerm",
+            _ => "typeUndefinedTerm",
         };
-        if (problem is null)
+        if (problem is not null)
         {
-            return true;
+            diagnostics.Add(problem, document, node.Offset, elementId, value: term);
+            if (kind == UnknownKind.Undefined && !reportUndefined && (!v3 || tenable))
+            {
+                tentative!.Add(diagnostics.Items[^1]);
+            }
         }
 
-        diagnostics.Add(problem, document, node.Offset, elementId, value: term);
-        return false;
+        return problem is null || kind == UnknownKind.Undefined;
     }
 
     private enum UnknownKind
@@ -338,7 +396,8 @@ internal sealed partial class ElementReader
             return UnknownKind.Irrelevant;
         }
 
-        return TermSyntax().IsMatch(term) ? UnknownKind.Undefined : UnknownKind.NotDtmiNorTerm;
+        // Anything without a scheme is a term (undefined here); a non-DTMI IRI is neither DTMI nor term.
+        return term.Contains(':', StringComparison.Ordinal) || term.Length == 0 ? UnknownKind.NotDtmiNorTerm : UnknownKind.Undefined;
     }
 
     private void CheckCotypes(Element element, ContextState context)

@@ -94,6 +94,12 @@ internal sealed partial class ElementReader
         if (value is JsonNumber number && datatype == "integer")
         {
             var n = number.TryGetInt64(out var l) ? l : (long)number.AsDouble;
+            if (property.MinInclusive is { } exact && property.MaxInclusive == exact && n != exact)
+            {
+                diagnostics.AddFor("valueNotExact", element, property.Name, value, number.Text, restriction: exact.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
             if (property.MinInclusive is { } min && n < min)
             {
                 diagnostics.AddFor("valueBelowRange", element, property.Name, value, number.Text, restriction: min.ToString(CultureInfo.InvariantCulture));
@@ -137,6 +143,12 @@ internal sealed partial class ElementReader
         }
 
         var prefix = DatatypePrefix(datatype);
+        if (obj["@value"] is null)
+        {
+            diagnostics.AddFor(prefix + "ObjectNoValue", element, property, obj);
+            return null;
+        }
+
         var ok = true;
         foreach (var member in obj.Members)
         {
@@ -254,6 +266,9 @@ internal sealed partial class ElementReader
             case JsonString { Value: var text }:
                 CheckLangStringLength(element, property, node, text);
                 element.Literals[property.Name] = node;
+                break;
+            case JsonObject { Members: var members } tagged when members.Count > 0 && members.All(m => m.Name.StartsWith('@')) && members.Any(m => m.Name == "@value"):
+                diagnostics.AddFor("langTagValueInLangMap", element, property.Name, tagged);
                 break;
             case JsonObject map:
                 foreach (var member in map.Members)

@@ -70,9 +70,9 @@ internal sealed partial class ElementReader
                 continue;
             }
 
-            if (!property.Optional && !seen.Contains(property.Name))
+            if (!seen.Contains(property.Name))
             {
-                diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", element, property.Name);
+                diagnostics.AddFor(MissingPropertyId(element, property), element, property.Name);
             }
             else if (property.Literal || property.Class is null)
             {
@@ -114,7 +114,8 @@ internal sealed partial class ElementReader
             return true;
         }
 
-        if (families.Values.Any(f => f.Contains(unit)))
+        // DTDL v2 names the unit's class (notRequiredType); v3 names an enum the unit must belong to (badType).
+        if (property.ChildOf is null)
         {
             diagnostics.AddFor("notRequiredType", element, property.Name, node, unit, secondaryId: target, type: family);
         }
@@ -129,6 +130,28 @@ internal sealed partial class ElementReader
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Why a required property is missing: a content's name is also what its derived @id and the contents
+    /// dictionary are keyed by, and DTDLParser says so.
+    /// </summary>
+    private static string MissingPropertyId(Element element, MetaProperty property)
+    {
+        if (element.Parent is { } parent && DtdlMetamodel.Instance.Versions[parent.Version].Classes[parent.Class!].Properties.TryGetValue(element.ParentProperty!, out var parentProperty))
+        {
+            if (parentProperty.DtmiSegment == property.Name && !element.IdDeclared)
+            {
+                return "missingDtmiSegPropertyValue";
+            }
+
+            if (parentProperty.DictionaryKey == property.Name && parent.Children.GetValueOrDefault(element.ParentProperty!)?.Count > 0)
+            {
+                return "missingDictKeyPropertyValue";
+            }
+        }
+
+        return property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty";
     }
 
     private static bool IsEmptyArray(JsonNode? node) => node is JsonArray { Items.Count: 0 };
@@ -295,12 +318,6 @@ internal sealed partial class ElementReader
                         break;
                     }
 
-                    if (property.Values is not null)
-                    {
-                        diagnostics.AddFor("refObjectNotAllowed", element, property.Name, obj);
-                        break;
-                    }
-
                     var child = ReadElement(element.Document, obj, context, property.Class, element, property.Name);
                     if (child is not null)
                     {
@@ -370,6 +387,21 @@ internal sealed partial class ElementReader
             return false;
         }
 
+        // A value of the wrong kind is a bad type (a map key must be a string); a value of the right kind
+        // outside the allowed set is an incorrect value (an enum's value schema must be integer or string).
+        if (property.ValueUris is not null && !property.ValueUris.Contains(target) && property.Class is { } requiredClass
+            && Meta.StandardElements.TryGetValue(target, out var standard)
+            && !standard.Types.Any(t => context.Model.Classes.ContainsKey(t) && context.Model.IsSubclassOf(t, requiredClass)))
+        {
+            diagnostics.AddFor("badType", element, property.Name, node, text, secondaryId: target, type: requiredClass,
+                extra: new Dictionary<string, string?>
+                {
+                    ["cause"] = $"Element '{element.Id}' property '{property.Name}' has value '{text}', which is not a {requiredClass}.",
+                    ["action"] = $"Change the value of '{property.Name}' to {string.Join(" or ", property.Values ?? [])}.",
+                });
+            return false;
+        }
+
         if (property.ValueUris is not null && !property.ValueUris.Contains(target))
         {
             diagnostics.AddFor("incorrectPropertyValue", element, property.Name, node, text, restriction: string.Join(" or ", property.Values ?? []));
@@ -413,7 +445,7 @@ internal sealed partial class ElementReader
         {
             if (node is not JsonString { Value: var text })
             {
-                diagnostics.AddFor("refNotStringOrObject", element, property.Name, node);
+                diagnostics.AddFor(node is JsonObject ? "refObjectNotAllowed" : "refNotStringOrObject", element, property.Name, node);
                 return;
             }
 

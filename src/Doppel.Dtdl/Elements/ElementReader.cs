@@ -14,6 +14,9 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
     private const string DtdlContextPrefix = "dtmi:dtdl:context;";
     private static readonly DtdlMetamodel Meta = DtdlMetamodel.Instance;
 
+    /// <summary>Tenable findings of the element being read (see ReadElement).</summary>
+    private List<Doppel.Diagnostics.Diagnostic>? tentative;
+
     public void ReadDocument(SourceDocument document)
     {
         if (document.Utf8.Length > options.MaxDocumentBytes)
@@ -154,6 +157,15 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
             return null;
         }
 
+        // An affiliate context (IoT Central's) implies its DTDL version; one before a DTDL context of another
+        // version leaves the element without a DTDL context it can use.
+        if (extensionItems.Count > 0 && AffiliateVersion(extensionItems[0].Specifier) is { } implied && implied != model.Version
+            && items.IndexOf(extensionItems[0].Node) < items.FindIndex(i => i is JsonString { Value: var v } && v.StartsWith(DtdlContextPrefix, StringComparison.Ordinal)))
+        {
+            diagnostics.Add(outer is null ? "missingDtdlContext" : "dtdlContextFollowsAffiliate", document, node.Offset);
+            return null;
+        }
+
         var extensions = outer is null ? new List<ContextModel>() : [.. outer.Extensions];
         var undefinedExtension = outer?.HasUndefinedExtension ?? false;
         foreach (var (item, specifier) in extensionItems)
@@ -234,12 +246,15 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
         return new ExtensionOutcome.Undefined();
     }
 
+    private static int? AffiliateVersion(string specifier) =>
+        DtdlMetamodel.Instance.AffiliateVersions.TryGetValue(specifier, out var version) ? version : null;
+
     // The digest lists contexts for DTDL v4 and partner contexts too; only those whose terms exist for the
     // element's language version can be used.
     private static bool IsUsableExtension(ContextModel extension, int version) => extension.Id switch
     {
         "dtmi:dtdl:context;2" or "dtmi:dtdl:context;3" or "dtmi:dtdl:context;4" => false,
-        "dtmi:iotcentral:context;2" => version == 2,
+        "dtmi:iotcentral:context;2" => true,
         "dtmi:iotoperations:context;4" => false,
         _ when extension.Id.StartsWith("dtmi:dtdl:limits:", StringComparison.Ordinal) => false,
         _ => true,
@@ -248,9 +263,15 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
     private int? ReadDtdlVersion(SourceDocument document, JsonNode item, string specifier)
     {
         var versionText = specifier.Length > DtdlContextPrefix.Length ? specifier[DtdlContextPrefix.Length..] : "";
+        if (versionText.Contains('#', StringComparison.Ordinal))
+        {
+            diagnostics.Add("disallowedContextFragment", document, item.Offset, value: specifier);
+            return null;
+        }
+
         if (!VersionSyntax().IsMatch(versionText))
         {
-            diagnostics.Add(versionText.Length == 0 ? "invalidContextSpecifier" : "unrecognizedContextVersion", document, item.Offset, value: specifier, restriction: "2, 3");
+            diagnostics.Add(versionText.Length == 0 ? "invalidContextSpecifierForVersion" : "unrecognizedContextVersion", document, item.Offset, value: specifier, restriction: "2, 3");
             return null;
         }
 

@@ -36,6 +36,9 @@ internal sealed class DtdlMetamodel
     /// <summary>Supplemental types (semantic types, units, adjunct types) by DTMI.</summary>
     public FrozenDictionary<string, SupplementalType> SupplementalTypes { get; }
 
+    /// <summary>The DTDL version an affiliate context (IoT Central's) implies, by context DTMI.</summary>
+    public required FrozenDictionary<string, int> AffiliateVersions { get; init; }
+
     /// <summary>Identifier prefixes a context reserves for itself, by context DTMI.</summary>
     public FrozenDictionary<string, string[]> ReservedIdPrefixes { get; }
 
@@ -99,7 +102,10 @@ internal sealed class DtdlMetamodel
         var units = root.GetProperty("units").EnumerateObject().ToFrozenDictionary(
             c => c.Name,
             c => c.Value.EnumerateObject().ToFrozenDictionary(f => f.Name, f => f.Value.EnumerateArray().Select(u => u.GetString()!).ToFrozenSet()));
-        return new DtdlMetamodel(versions.ToFrozenDictionary(), contexts.ToFrozenDictionary(), supplemental, standard.ToFrozenDictionary(), reserved, units);
+        return new DtdlMetamodel(versions.ToFrozenDictionary(), contexts.ToFrozenDictionary(), supplemental, standard.ToFrozenDictionary(), reserved, units)
+        {
+            AffiliateVersions = root.GetProperty("affiliateContextsImplicitDtdlVersions").EnumerateObject().ToFrozenDictionary(p => p.Name, p => p.Value.GetInt32()),
+        };
     }
 }
 
@@ -280,6 +286,9 @@ internal sealed class MetaProperty
 
     public required string? DtmiSegment { get; init; }
 
+    /// <summary>The property of the values that keys them in a dictionary (contents by name).</summary>
+    public required string? DictionaryKey { get; init; }
+
     public required int? MaxCount { get; init; }
 
     public required int? MinCount { get; init; }
@@ -330,6 +339,7 @@ internal sealed class MetaProperty
             Literal = all.GetProperty("literal").GetBoolean(),
             Allowed = v.GetProperty("allowed").GetBoolean(),
             DtmiSegment = Str(all, "dtmiSegment"),
+            DictionaryKey = Str(all, "dictionaryKey"),
             MaxCount = Int(v, "maxCount"),
             MinCount = Int(v, "minCount"),
             MaxLength = v.TryGetProperty("maxLength", out var ml) ? ml.GetProperty("").GetInt32() : null,

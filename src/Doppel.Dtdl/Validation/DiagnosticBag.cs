@@ -49,6 +49,15 @@ internal sealed class DiagnosticBag
         });
     }
 
+    /// <summary>Withdraws findings that turned out not to matter.</summary>
+    public void Withdraw(IEnumerable<Diagnostic> withdrawn)
+    {
+        foreach (var diagnostic in withdrawn)
+        {
+            items.Remove(diagnostic);
+        }
+    }
+
     /// <summary>Adds a problem about an element's property, located at <paramref name="node"/> or at the element.</summary>
     public void AddFor(string shortId, Element element, string? property, JsonNode? node = null, string? value = null,
         string? secondaryId = null, string? type = null, string? restriction = null, IReadOnlyDictionary<string, string?>? extra = null) =>

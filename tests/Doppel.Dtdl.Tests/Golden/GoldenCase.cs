@@ -18,7 +18,7 @@ internal sealed record ExpectedError(string ValidationId, string? PrimaryId, str
 /// <param name="UnsupportedSettings">Keys of settings this runner cannot reproduce (<c>resolution</c>, <c>partialResolution</c>, <c>acceptableLimits</c>, unknown keys).</param>
 /// <param name="Inputs">The JSON text of each document of the upload, as written in the case file.</param>
 /// <param name="ExpectedErrors">The errors DTDLParser reports, in its order; empty for valid cases.</param>
-internal sealed record GoldenCase(
+internal sealed partial record GoldenCase(
     string Id,
     string Folder,
     int FileVersion,
@@ -31,6 +31,17 @@ internal sealed record GoldenCase(
     IReadOnlyList<string> Inputs,
     IReadOnlyList<ExpectedError> ExpectedErrors)
 {
+    /// <summary>
+    /// True when the case exercises DTDLParser's layering: an element defined in several layers, written with a
+    /// fragment identifier (<c>dtmi:ex:Thing;1#layer</c>) or the layering context. ADT does not support layering,
+    /// and Doppel reports the fragment identifier as invalid without merging the layers, so the first error it
+    /// names differs from DTDLParser's merge errors. The verdict is judged like every other case's.
+    /// </summary>
+    public bool UsesLayering => Inputs.Any(text => text.Contains("dtmi:dtdl:extension:layering", StringComparison.Ordinal) || FragmentId().IsMatch(text));
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"@id\"\\s*:\\s*\"dtmi:[^\"]*#")]
+    private static partial System.Text.RegularExpressions.Regex FragmentId();
+
     /// <summary>The ValidationID of DTDLParser's first error, or null.</summary>
     public string? FirstExpectedId => ExpectedErrors.Count > 0 ? ExpectedErrors[0].ValidationId : null;
 

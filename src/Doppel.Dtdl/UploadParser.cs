@@ -42,6 +42,8 @@ internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, 
             AdtRules.Check(index, elements, options, diagnostics);
         }
 
+        reader.ReportDeferred();
+
         if (diagnostics.Count > 0)
         {
             return new DtdlParseResult(null, diagnostics.Items);

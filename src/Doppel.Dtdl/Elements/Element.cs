@@ -23,11 +23,23 @@ internal sealed class Element
     /// <summary>The material class (Interface, Property, Enum, …), or null when none could be determined.</summary>
     public required string? Class { get; init; }
 
+    private readonly List<string> cotypes = [];
+
     /// <summary>Supplemental types by DTMI.</summary>
-    public required IReadOnlyList<string> Cotypes { get; init; }
+    public required IReadOnlyList<string> Cotypes
+    {
+        get => cotypes;
+        init => cotypes.AddRange(value);
+    }
+
+    /// <summary>Adds a co-type another layer of the element gives it.</summary>
+    public void AddCotype(string cotype) => cotypes.Add(cotype);
 
     /// <summary>True when a co-type is a term or DTMI no active context defines (tolerated where the language allows); such a co-type may bring properties of its own.</summary>
     public required bool HasUndefinedCotype { get; init; }
+
+    /// <summary>The layer this definition belongs to (the fragment of a layered identifier), or null for the base definition.</summary>
+    public string? Layer { get; init; }
 
     public Element? Parent { get; init; }
 

@@ -48,7 +48,7 @@ internal sealed partial class ElementReader
         CheckKeywords(document, obj, parent, parentProperty, model.Version);
 
         // Identifier syntax first, as DTDLParser reports it before anything about types.
-        if (!CheckIdSyntax(document, obj, model, parent, parentProperty))
+        if (!CheckIdSyntax(document, obj, model, parent, parentProperty, out var layer))
         {
             return null;
         }
@@ -56,6 +56,16 @@ internal sealed partial class ElementReader
         var (cls, cotypes, undefinedCotype) = ReadTypes(document, obj, context, expectedClass, parent, parentProperty);
         var (id, declared) = ReadId(document, obj, context, cls, parent, parentProperty);
         if (id is null)
+        {
+            return null;
+        }
+
+        if (declared && layer is not null)
+        {
+            id = id[..id.IndexOf('#', StringComparison.Ordinal)];
+        }
+
+        if (!CheckLayerNesting(document, obj, parent, parentProperty, declared, ref layer))
         {
             return null;
         }
@@ -77,6 +87,7 @@ internal sealed partial class ElementReader
             HasUndefinedCotype = undefinedCotype,
             Parent = parent,
             ParentProperty = parentProperty,
+            Layer = layer,
         };
         elements.Add(element);
         CheckCotypes(element, context);
@@ -144,11 +155,30 @@ internal sealed partial class ElementReader
         return (id, true);
     }
 
-    private bool CheckIdSyntax(SourceDocument document, JsonObject obj, VersionModel model, Element? parent, string? parentProperty)
+    private bool CheckIdSyntax(SourceDocument document, JsonObject obj, VersionModel model, Element? parent, string? parentProperty, out string? layer)
     {
+        layer = null;
         var idNode = obj["@id"];
         if (idNode is null)
         {
+            return true;
+        }
+
+        // "dtmi:ex:Thing;1#name" is a layer of dtmi:ex:Thing;1, as DTDLParser's layering writes it. DTDL v2 and v3
+        // have no layers, so the identifier is invalid — reported once the whole upload is read, after what the
+        // layers' contents show — but a layer marked as such is still read, so its contents are checked.
+        if (idNode is JsonString { Value: var text } && text.IndexOf('#', StringComparison.Ordinal) is var hash and > 0
+            && model.IdPattern.IsMatch(text[..hash]) && hash < text.Length - 1)
+        {
+            if (!HasLayerType(obj))
+            {
+                diagnostics.Add("disallowedIdFragment", document, idNode.Offset, text);
+                diagnostics.Add("invalidId", document, idNode.Offset, value: text);
+                return false;
+            }
+
+            deferred.Add(("invalidId", document, idNode.Offset, text));
+            layer = text[(hash + 1)..];
             return true;
         }
 
@@ -167,6 +197,39 @@ internal sealed partial class ElementReader
         if (!model.IdPattern.IsMatch(id))
         {
             diagnostics.Add("invalidId", document, idNode.Offset, value: id);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool HasLayerType(JsonObject obj) => obj["@type"] switch
+    {
+        JsonString { Value: "Layer" } => true,
+        JsonArray array => array.Items.Any(i => i is JsonString { Value: "Layer" }),
+        _ => false,
+    };
+
+    /// <summary>
+    /// A layer's contents belong to the layer: an element with its own plain @id may not sit inside a layer,
+    /// and a layer may not sit inside an element of another layer (or of none).
+    /// </summary>
+    private bool CheckLayerNesting(SourceDocument document, JsonObject obj, Element? parent, string? parentProperty, bool declared, ref string? layer)
+    {
+        if (parent is null)
+        {
+            return true;
+        }
+
+        if (!declared)
+        {
+            layer = parent.Layer;
+            return true;
+        }
+
+        if (layer != parent.Layer)
+        {
+            diagnostics.Add("mismatchedLayers", document, obj.Offset, parent.Id, parentProperty, layer ?? parent.Layer);
             return false;
         }
 
@@ -238,8 +301,15 @@ internal sealed partial class ElementReader
 
         var materials = new List<string>();
         var unknown = new List<(string Term, JsonNode Node)>();
+        var isLayer = idText is not null && idText.Contains('#', StringComparison.Ordinal);
         foreach (var (term, node) in terms)
         {
+            // "Layer" marks a layered definition (see CheckIdSyntax); it is no type of the element itself.
+            if (term == "Layer" && isLayer)
+            {
+                continue;
+            }
+
             if (TryClassifyType(term, context, out var material, out var supplemental))
             {
                 if (material is not null)

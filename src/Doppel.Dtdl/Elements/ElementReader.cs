@@ -14,6 +14,20 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
     private const string DtdlContextPrefix = "dtmi:dtdl:context;";
     private static readonly DtdlMetamodel Meta = DtdlMetamodel.Instance;
 
+    /// <summary>Findings reported after everything else, as DTDLParser orders them (a layer's invalid identifier).</summary>
+    private readonly List<(string Id, SourceDocument Document, int Offset, string Value)> deferred = [];
+
+    /// <summary>Adds the findings held back until the whole upload is read.</summary>
+    public void ReportDeferred()
+    {
+        foreach (var (id, document, offset, value) in deferred)
+        {
+            diagnostics.Add(id, document, offset, value: value);
+        }
+
+        deferred.Clear();
+    }
+
     /// <summary>Tenable findings of the element being read (see ReadElement).</summary>
     private List<Doppel.Diagnostics.Diagnostic>? tentative;
 

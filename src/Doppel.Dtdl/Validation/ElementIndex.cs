@@ -26,10 +26,20 @@ internal sealed class ElementIndex
         this.stored = stored;
         foreach (var element in elements)
         {
-            // Derived identifiers collide when names do; the uniqueness rules report that more precisely.
-            if (!byId.TryAdd(element.Id, element) && element.IdDeclared)
+            if (byId.TryAdd(element.Id, element))
             {
-                var first = byId[element.Id];
+                continue;
+            }
+
+            // Another layer of the same element is merged into the first definition; the same layer twice is a
+            // duplicate. Derived identifiers collide when names do; the uniqueness rules report that more precisely.
+            var first = byId[element.Id];
+            if (element.Layer != first.Layer && (element.Root.Layer is not null || first.Root.Layer is not null))
+            {
+                LayerMerge.Merge(first, element, diagnostics);
+            }
+            else if (element.IdDeclared)
+            {
                 diagnostics.AddFor("duplicateDefinition", element, null, element.Node["@id"], element.Id, secondaryId: first.Id);
             }
         }

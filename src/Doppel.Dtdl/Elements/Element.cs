@@ -46,6 +46,9 @@ internal sealed class Element
     /// <summary>The property of the parent this element is the value of.</summary>
     public string? ParentProperty { get; init; }
 
+    /// <summary>Diagnostics about required properties this definition lacks; another layer may supply them.</summary>
+    public List<Doppel.Diagnostics.Diagnostic> MissingProperties { get; } = [];
+
     /// <summary>Inline child elements by property.</summary>
     public Dictionary<string, List<Element>> Children { get; } = [];
 

@@ -172,7 +172,11 @@ internal sealed partial class ElementReader
         {
             if (!HasLayerType(obj))
             {
-                diagnostics.Add("disallowedIdFragment", document, idNode.Offset, text);
+                if (parent is not null)
+                {
+                    diagnostics.Add("disallowedIdFragment", document, idNode.Offset, text);
+                }
+
                 diagnostics.Add("invalidId", document, idNode.Offset, value: text);
                 return false;
             }

@@ -73,6 +73,7 @@ internal sealed partial class ElementReader
             if (!seen.Contains(property.Name))
             {
                 diagnostics.AddFor(MissingPropertyId(element, property), element, property.Name);
+                element.MissingProperties.Add(diagnostics.Items[^1]);
             }
             else if (property.Literal || property.Class is null)
             {
@@ -92,6 +93,7 @@ internal sealed partial class ElementReader
                 {
                     diagnostics.AddFor(supplemental.Type.StartsWith("dtmi:", StringComparison.Ordinal) ? "missingSupplementalObjectProperty" : "missingSupplementalLiteralProperty",
                         element, supplemental.Name, type: ShortName(cotype));
+                    element.MissingProperties.Add(diagnostics.Items[^1]);
                 }
             }
         }
@@ -439,6 +441,16 @@ internal sealed partial class ElementReader
         if (node is JsonArray { Items.Count: 1 } single)
         {
             node = single.Items[0];
+        }
+
+        if (node is JsonArray { Items.Count: 0 })
+        {
+            if (property.MinCount is > 0)
+            {
+                diagnostics.AddFor("objectCountBelowMin", element, property.Name, node, extra: Counts(0, property.MinCount.Value));
+            }
+
+            return;
         }
 
         if (property.Type.StartsWith("dtmi:", StringComparison.Ordinal))

@@ -24,6 +24,7 @@ internal sealed class ElementIndex
     public ElementIndex(IReadOnlyList<Element> elements, ModelSet? stored, DiagnosticBag diagnostics)
     {
         this.stored = stored;
+        var layered = new Dictionary<Element, List<Element>>();
         foreach (var element in elements)
         {
             if (byId.TryAdd(element.Id, element))
@@ -36,11 +37,32 @@ internal sealed class ElementIndex
             var first = byId[element.Id];
             if (element.Layer != first.Layer && (element.Root.Layer is not null || first.Root.Layer is not null))
             {
+                var errors = diagnostics.Count;
                 LayerMerge.Merge(first, element, diagnostics);
+                if (!layered.TryGetValue(first, out var definitions))
+                {
+                    layered[first] = definitions = [first];
+                }
+
+                definitions.Add(element);
+                if (diagnostics.Count > errors)
+                {
+                    // Definitions that cannot be merged are not judged together.
+                    diagnostics.Withdraw(definitions.SelectMany(d => d.MissingProperties));
+                    definitions.Clear();
+                }
             }
             else if (element.IdDeclared)
             {
                 diagnostics.AddFor("duplicateDefinition", element, null, element.Node["@id"], element.Id, secondaryId: first.Id);
+            }
+        }
+
+        foreach (var (merged, definitions) in layered)
+        {
+            if (definitions.Count > 1)
+            {
+                LayerMerge.CheckRequired(merged, definitions, diagnostics);
             }
         }
     }

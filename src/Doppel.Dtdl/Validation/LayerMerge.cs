@@ -44,16 +44,55 @@ internal static class LayerMerge
             return;
         }
 
-        MergeLiterals(target, layer, diagnostics);
-        MergeValues(target, layer, diagnostics);
         foreach (var cotype in layer.Cotypes)
         {
-            if (!target.Cotypes.Contains(cotype))
+            if (target.Cotypes.Contains(cotype))
             {
-                target.AddCotype(cotype);
+                continue;
+            }
+
+            var added = DtdlMetamodel.Instance.SelfAndAncestors(cotype).SelectMany(t => t.Properties.Values).Select(p => p.Name).ToHashSet();
+            var clash = target.Cotypes.FirstOrDefault(c => DtdlMetamodel.Instance.SelfAndAncestors(c).SelectMany(t => t.Properties.Values).Any(p => added.Contains(p.Name)));
+            if (clash is not null)
+            {
+                diagnostics.AddFor("conflictingSupplementalTypes", target, null, layer.Node["@type"], type: clash, restriction: cotype);
+                return;
+            }
+
+            target.AddCotype(cotype);
+        }
+
+        MergeLiterals(target, layer, diagnostics);
+        MergeValues(target, layer, diagnostics);
+    }
+
+    /// <summary>
+    /// Required properties are judged on the merged element: what one layer lacks another may give. The
+    /// findings made on each definition alone are withdrawn and the merged element checked again.
+    /// </summary>
+    public static void CheckRequired(Element merged, IEnumerable<Element> definitions, DiagnosticBag diagnostics)
+    {
+        diagnostics.Withdraw(definitions.SelectMany(d => d.MissingProperties));
+        var model = DtdlMetamodel.Instance.Versions[merged.Version];
+        foreach (var property in model.Classes[merged.Class!].Properties.Values)
+        {
+            if (property.Allowed && !property.Optional && property.MinCount is > 0 && !Has(merged, property.Name))
+            {
+                diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", merged, property.Name);
+            }
+        }
+
+        foreach (var property in merged.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values))
+        {
+            if (property.MinCount is > 0 && !Has(merged, property.Name))
+            {
+                diagnostics.AddFor(property.Type.StartsWith("dtmi:", StringComparison.Ordinal) ? "missingObjectProperty" : "missingLiteralProperty", merged, property.Id);
             }
         }
     }
+
+    private static bool Has(Element element, string property) =>
+        element.Literals.ContainsKey(property) || element.Children.ContainsKey(property) || element.References.ContainsKey(property);
 
     private static bool SameParent(Element a, Element b) =>
         (a.Parent, b.Parent) switch
@@ -80,7 +119,14 @@ internal static class LayerMerge
                 continue;
             }
 
-            var datatype = properties.TryGetValue(name, out var property) ? property.Datatype ?? (property.IsIdentifier ? "identifier" : null) : null;
+            var datatype = properties.TryGetValue(name, out var property)
+                ? property.Datatype ?? (property.IsIdentifier ? "identifier" : null)
+                : target.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values).FirstOrDefault(p => p.Name == name)?.TypeName;
+            if (datatype == "langString" && !LangStringsConflict(existing, value))
+            {
+                continue;
+            }
+
             var id = datatype switch
             {
                 "langString" => "inconsistentLangStringValues",
@@ -161,6 +207,55 @@ internal static class LayerMerge
                 existing.Add(child);
             }
         }
+    }
+
+    /// <summary>Two language-tagged values conflict only where they give one language two texts.</summary>
+    private static bool LangStringsConflict(JsonNode a, JsonNode b)
+    {
+        var first = ByLanguage(a);
+        foreach (var (language, text) in ByLanguage(b))
+        {
+            if (first.TryGetValue(language, out var other) && other != text)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Dictionary<string, string> ByLanguage(JsonNode node)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        switch (node)
+        {
+            case JsonString s:
+                result["en"] = s.Value;
+                break;
+            case JsonObject map:
+                foreach (var member in map.Members.Where(m => m.Value is JsonString))
+                {
+                    result[member.Name] = ((JsonString)member.Value).Value;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array.Items)
+                {
+                    if (item is JsonString plain)
+                    {
+                        result["en"] = plain.Value;
+                    }
+                    else if (item is JsonObject { } tagged && tagged["@value"] is JsonString value)
+                    {
+                        result[tagged["@language"] is JsonString language ? language.Value : "en"] = value.Value;
+                    }
+                }
+
+                break;
+        }
+
+        return result;
     }
 
     private static bool Same(JsonNode a, JsonNode b) => (a, b) switch

@@ -6,7 +6,6 @@ using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
 using Doppel.Storage;
-using Doppel.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Doppel.Server.Hosting;
@@ -46,11 +45,6 @@ public static partial class ServerApp
         try
         {
             var options = commandLine.Bind(parse);
-            if (options.Store == StoreEngine.Postgres)
-            {
-                throw new StartupException("PostgreSQL support is not built yet; run with --store sqlite (the default)");
-            }
-
             return await ServeAsync(options, context, cancellationToken);
         }
         catch (Exception ex) when (ex is StartupException or StoreUnavailableException)
@@ -99,10 +93,7 @@ public static partial class ServerApp
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(context.TimeProvider);
 
-        var store = new SqliteStore(new SqliteStoreOptions(Path.Combine(dataDirectory.Path, SqliteStoreOptions.DefaultFileName))
-        {
-            TimeProvider = context.TimeProvider,
-        });
+        var store = StoreFactory.Create(options, dataDirectory.Path, context.TimeProvider);
         await using var storeLifetime = store;
         builder.Services.AddSingleton<IStore>(store);
 

@@ -47,6 +47,15 @@ internal sealed class ServerCommandLine
         DefaultValueFactory = _ => "sqlite",
     };
 
+    // No DefaultValueFactory: help would print the default, and DOPPEL_POSTGRES may hold a password.
+    private readonly Option<string?> _connectionString = new("--connection-string")
+    {
+        Description = $"The PostgreSQL connection string for --store postgres (Host=...;Port=...;Username=...;Password=...;Database=...). Default: ${ServerOptions.PostgresVariable}.",
+        HelpName = "string",
+    };
+
+    private readonly Func<string, string?> _getEnvironmentVariable;
+
     private readonly Option<string> _logFormat = new("--log-format")
     {
         Description = "The console log format.",
@@ -55,6 +64,7 @@ internal sealed class ServerCommandLine
 
     public ServerCommandLine(Func<string, string?> getEnvironmentVariable)
     {
+        _getEnvironmentVariable = getEnvironmentVariable;
         _dataDirectory = new Option<string>("--data-dir")
         {
             Description = $"Where the database, certificates and keys live. Default: ${ServerOptions.DataDirectoryVariable}, else {ServerOptions.DefaultDataDirectory}.",
@@ -105,7 +115,7 @@ internal sealed class ServerCommandLine
 
         Command = new RootCommand("Doppel: a self-hosted server that speaks the Azure Digital Twins APIs.")
         {
-            _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _store, _logFormat,
+            _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _store, _connectionString, _logFormat,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -115,6 +125,18 @@ internal sealed class ServerCommandLine
             if (hasCertificate != hasKey)
             {
                 result.AddError("--cert and --key go together: give both, or neither to use the generated certificate.");
+            }
+
+            // The token, not GetValue: a value outside sqlite|postgres has its own error, and GetValue would throw.
+            var postgres = result.GetResult(_store) is { Tokens: [{ Value: "postgres" }] };
+            var connectionString = result.GetValue(_connectionString);
+            if (connectionString is not null && !postgres)
+            {
+                result.AddError("--connection-string is for --store postgres; the default store (sqlite) lives in --data-dir.");
+            }
+            else if (postgres && string.IsNullOrWhiteSpace(connectionString ?? getEnvironmentVariable(ServerOptions.PostgresVariable)))
+            {
+                result.AddError($"--store postgres needs a connection string: give --connection-string or set {ServerOptions.PostgresVariable}.");
             }
         });
     }
@@ -139,6 +161,9 @@ internal sealed class ServerCommandLine
         HostSuffix = result.GetRequiredValue(_hostSuffix).ToLowerInvariant(),
         Instances = [.. (result.GetValue(_instances) ?? []).Select(InstanceName.Normalize).Distinct(StringComparer.Ordinal)],
         Store = result.GetRequiredValue(_store) == "postgres" ? StoreEngine.Postgres : StoreEngine.Sqlite,
+        ConnectionString = result.GetRequiredValue(_store) == "postgres"
+            ? result.GetValue(_connectionString) ?? _getEnvironmentVariable(ServerOptions.PostgresVariable)
+            : null,
         LogFormat = result.GetRequiredValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Simple,
     };
 

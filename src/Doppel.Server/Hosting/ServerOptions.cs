@@ -6,7 +6,7 @@ public enum StoreEngine
     /// <summary>The embedded SQLite file in the data directory (the default).</summary>
     Sqlite,
 
-    /// <summary>PostgreSQL; named so that the option is stable, not built yet.</summary>
+    /// <summary>A PostgreSQL database named by <c>--connection-string</c> or <c>DOPPEL_POSTGRES</c>, shareable by several servers.</summary>
     Postgres,
 }
 
@@ -35,6 +35,9 @@ public sealed record ServerOptions
     /// <summary>The environment variable that sets the data directory.</summary>
     public const string DataDirectoryVariable = "DOPPEL_DATA_DIR";
 
+    /// <summary>The environment variable that holds the PostgreSQL connection string when <c>--connection-string</c> is not given.</summary>
+    public const string PostgresVariable = "DOPPEL_POSTGRES";
+
     /// <summary>The full path of the data directory.</summary>
     public required string DataDirectory { get; init; }
 
@@ -55,6 +58,12 @@ public sealed record ServerOptions
 
     /// <summary>The storage engine.</summary>
     public StoreEngine Store { get; init; } = StoreEngine.Sqlite;
+
+    /// <summary>
+    /// The PostgreSQL connection string for <see cref="StoreEngine.Postgres"/>; <see langword="null"/> for SQLite.
+    /// It may hold a password: never print or log it.
+    /// </summary>
+    public string? ConnectionString { get; init; }
 
     /// <summary>The console log format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Simple;

@@ -17,6 +17,8 @@ public sealed class StartupFailureTests
         { ["--instance", "-bad-"], "--instance '-bad-' is not a valid instance name" },
         { ["--instance", "ab"], "--instance 'ab' is not a valid instance name" },
         { ["--store", "mysql"], "Argument 'mysql' not recognized. Must be one of: 'sqlite' 'postgres'" },
+        { ["--store", "postgres"], "--store postgres needs a connection string: give --connection-string or set DOPPEL_POSTGRES" },
+        { ["--connection-string", "Host=db"], "--connection-string is for --store postgres" },
         { ["--host-suffix", "*.twins.localhost"], "--host-suffix '*.twins.localhost' is not a DNS name" },
         { ["--log-format", "xml"], "Argument 'xml' not recognized" },
         { ["--data-dir", " "], "--data-dir must name a directory" },
@@ -34,17 +36,6 @@ public sealed class StartupFailureTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.StartsWith("doppel: ", error, StringComparison.Ordinal);
         Assert.Single(Lines(error));
-    }
-
-    [Fact]
-    public async Task Postgres_store_exits_with_code_2_saying_it_is_not_built_yet()
-    {
-        using var data = new TemporaryDirectory();
-
-        var (exitCode, error) = await RunToExitAsync(data.Path, ["--store", "postgres"]);
-
-        Assert.Equal(ExitCodes.StartupFailed, exitCode);
-        Assert.Equal("doppel: PostgreSQL support is not built yet; run with --store sqlite (the default)", Lines(error).Single());
     }
 
     [Fact]

@@ -1,0 +1,16 @@
+using Doppel.Storage.Tests.Contracts;
+using Doppel.Storage.Tests.Support;
+
+namespace Doppel.Storage.Tests.Sqlite;
+
+// The store contracts on SQLite: these classes only say how to make an isolated database (CONVENTIONS C14).
+
+public sealed class SqliteMigrationTests : MigrationContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}
+
+public sealed class SqliteInstanceStoreTests : InstanceStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

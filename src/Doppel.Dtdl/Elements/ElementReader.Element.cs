@@ -167,8 +167,14 @@ internal sealed partial class ElementReader
         // "dtmi:ex:Thing;1#name" is a layer of dtmi:ex:Thing;1, as DTDLParser's layering writes it. DTDL v2 and v3
         // have no layers, so the identifier is invalid — reported once the whole upload is read, after what the
         // layers' contents show — but a layer marked as such is still read, so its contents are checked.
+        if (idNode is JsonString { Value: "" })
+        {
+            diagnostics.Add("idNotString", document, idNode.Offset, parent?.Id, parentProperty, "''");
+            return false;
+        }
+
         if (idNode is JsonString { Value: var text } && text.IndexOf('#', StringComparison.Ordinal) is var hash and > 0
-            && model.IdPattern.IsMatch(text[..hash]) && hash < text.Length - 1)
+            && model.IdPattern.IsMatch(text[..hash]))
         {
             if (!HasLayerType(obj))
             {
@@ -182,7 +188,9 @@ internal sealed partial class ElementReader
             }
 
             deferred.Add(("invalidId", document, idNode.Offset, text));
-            layer = text[(hash + 1)..];
+
+            // A nameless layer ("…;1#") is the base definition again.
+            layer = hash < text.Length - 1 ? text[(hash + 1)..] : null;
             return true;
         }
 
@@ -305,7 +313,7 @@ internal sealed partial class ElementReader
 
         var materials = new List<string>();
         var unknown = new List<(string Term, JsonNode Node)>();
-        var isLayer = idText is not null && idText.Contains('#', StringComparison.Ordinal);
+        var isLayer = (idText is not null && idText.Contains('#', StringComparison.Ordinal)) || parent?.Layer is not null;
         foreach (var (term, node) in terms)
         {
             // "Layer" marks a layered definition (see CheckIdSyntax); it is no type of the element itself.
@@ -346,6 +354,13 @@ internal sealed partial class ElementReader
 
         if (materials.Count == 0 && unknown.Any(u => ClassifyUnknown(u.Term, context) == UnknownKind.Undefined))
         {
+            return (null, cotypes, false);
+        }
+
+        // A layer must still say what the element is.
+        if (materials.Count == 0 && isLayer && parent is not null && terms.Count > 0 && terms.All(t => t.Term == "Layer"))
+        {
+            diagnostics.Add("layerMissingMaterialType", document, typeNode.Offset, idText ?? parent.Id, parentProperty);
             return (null, cotypes, false);
         }
 

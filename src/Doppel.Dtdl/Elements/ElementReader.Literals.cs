@@ -267,7 +267,7 @@ internal sealed partial class ElementReader
                 CheckLangStringLength(element, property, node, text);
                 element.Literals[property.Name] = node;
                 break;
-            case JsonObject { Members: var members } tagged when members.Count > 0 && members.All(m => m.Name.StartsWith('@')) && members.Any(m => m.Name == "@value"):
+            case JsonObject { Members: var members } tagged when members.All(m => m.Name.StartsWith('@')) && members.Any(m => m.Name == "@value") && members.Any(m => m.Name == "@language"):
                 diagnostics.AddFor("langTagValueInLangMap", element, property.Name, tagged);
                 break;
             case JsonObject map:

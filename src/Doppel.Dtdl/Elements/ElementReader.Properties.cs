@@ -74,6 +74,7 @@ internal sealed partial class ElementReader
             {
                 diagnostics.AddFor(MissingPropertyId(element, property), element, property.Name);
                 element.MissingProperties.Add(diagnostics.Items[^1]);
+                ReportMissingDictionaryKey(element, property);
             }
             else if (property.Literal || property.Class is null)
             {
@@ -147,13 +148,22 @@ internal sealed partial class ElementReader
                 return "missingDtmiSegPropertyValue";
             }
 
-            if (parentProperty.DictionaryKey == property.Name && parent.Children.GetValueOrDefault(element.ParentProperty!)?.Count > 0)
-            {
-                return "missingDictKeyPropertyValue";
-            }
         }
 
         return property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty";
+    }
+
+    /// <summary>A content without a name cannot be filed in its Interface's contents, which are keyed by name.</summary>
+    private void ReportMissingDictionaryKey(Element element, MetaProperty property)
+    {
+        if (element.Parent is { } parent && element.IdDeclared
+            && DtdlMetamodel.Instance.Versions[parent.Version].Classes[parent.Class!].Properties.TryGetValue(element.ParentProperty!, out var parentProperty)
+            && parentProperty.DictionaryKey == property.Name && element.Node.Members.Any(m => !m.Name.StartsWith('@')))
+        {
+            diagnostics.AddFor("missingDictKeyPropertyValue", parent, element.ParentProperty, element.Node, secondaryId: element.Id,
+                extra: new Dictionary<string, string?> { ["auxProperty"] = property.Name });
+            element.MissingProperties.Add(diagnostics.Items[^1]);
+        }
     }
 
     private static bool IsEmptyArray(JsonNode? node) => node is JsonArray { Items.Count: 0 };

@@ -80,6 +80,13 @@ internal static class LayerMerge
             {
                 diagnostics.AddFor(property.Literal || property.Class is null ? "missingLiteralProperty" : "missingObjectProperty", merged, property.Name);
             }
+
+            var count = merged.ValuesOf(property.Name).Count();
+            if (property.Plural && property.MaxCount is { } max && count > max)
+            {
+                diagnostics.AddFor("objectCountAboveMax", merged, property.Name,
+                    extra: new Dictionary<string, string?> { ["count1"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture), ["count2"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
         }
 
         foreach (var property in merged.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values))

@@ -33,9 +33,8 @@ internal sealed partial record GoldenCase(
 {
     /// <summary>
     /// True when the case exercises DTDLParser's layering: an element defined in several layers, written with a
-    /// fragment identifier (<c>dtmi:ex:Thing;1#layer</c>) or the layering context. ADT does not support layering,
-    /// and Doppel reports the fragment identifier as invalid without merging the layers, so the first error it
-    /// names differs from DTDLParser's merge errors. The verdict is judged like every other case's.
+    /// fragment identifier (<c>dtmi:ex:Thing;1#layer</c>) or the layering context. DTDL v2 and v3 reject such
+    /// identifiers; the report shows these cases apart because the first error named comes from merging layers.
     /// </summary>
     public bool UsesLayering => Inputs.Any(text => text.Contains("dtmi:dtdl:extension:layering", StringComparison.Ordinal) || FragmentId().IsMatch(text));
 

@@ -285,12 +285,7 @@ internal sealed partial class ElementReader
             }
             else
             {
-                diagnostics.Add("missingTypeInfo", document, obj.Offset, parent.Id, parentProperty, code: "dtmi:dtdl:parsingError:badType",
-                    extra: new Dictionary<string, string?>
-                    {
-                        ["cause"] = $"Element '{parent.Id}' property '{parentProperty}' has a value with no @type.",
-                        ["action"] = $"Provide a @type of {expectedClass} or one of its subtypes.",
-                    });
+                ReportNoClass(document, obj.Offset, parent, parentProperty, expectedClass, "has a value with no @type");
             }
 
             return (null, cotypes, false);
@@ -370,22 +365,10 @@ internal sealed partial class ElementReader
             return (null, cotypes, false);
         }
 
+        // (A top-level element without a class was reported as not rootable above.)
         if (materials.Count == 0)
         {
-            if (parent is null)
-            {
-                diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
-            }
-            else
-            {
-                diagnostics.Add("missingTypeInfo", document, typeNode.Offset, parent.Id, parentProperty, code: "dtmi:dtdl:parsingError:badType",
-                    extra: new Dictionary<string, string?>
-                    {
-                        ["cause"] = $"Element '{parent.Id}' property '{parentProperty}' has a value whose @type names no DTDL class.",
-                        ["action"] = $"Provide a @type of {expectedClass} or one of its subtypes.",
-                    });
-            }
-
+            ReportNoClass(document, typeNode.Offset, parent!, parentProperty, expectedClass, "has a value whose @type names no DTDL class");
             return (null, cotypes, false);
         }
 
@@ -403,6 +386,14 @@ internal sealed partial class ElementReader
 
         return (cls, cotypes, undefinedCotype);
     }
+
+    private void ReportNoClass(SourceDocument document, int offset, Element parent, string? parentProperty, string? expectedClass, string what) =>
+        diagnostics.Add("missingTypeInfo", document, offset, parent.Id, parentProperty, code: "dtmi:dtdl:parsingError:badType",
+            extra: new Dictionary<string, string?>
+            {
+                ["cause"] = $"Element '{parent.Id}' property '{parentProperty}' {what}.",
+                ["action"] = $"Provide a @type of {expectedClass} or one of its subtypes.",
+            });
 
     private static bool TryClassifyType(string term, ContextState context, out string? material, out string? supplemental)
     {

@@ -149,69 +149,49 @@ internal static class LayerMerge
 
     private static void MergeValues(Element target, Element layer, DiagnosticBag diagnostics)
     {
-        var model = DtdlMetamodel.Instance.Versions[target.Version];
-        var properties = model.Classes[target.Class!].Properties;
-        foreach (var (name, references) in layer.References)
+        var properties = DtdlMetamodel.Instance.Versions[target.Version].Classes[target.Class!].Properties;
+        bool IsPlural(string name) => properties.TryGetValue(name, out var property) && property.Plural;
+
+        MergeLists(target, layer.References, target.References, target.Children, r => r.Target, r => r.Node, IsPlural, diagnostics);
+        MergeLists(target, layer.Children, target.Children, target.References, c => c.Id, c => c.Node, IsPlural, diagnostics);
+    }
+
+    /// <summary>
+    /// Adds a layer's values of each object property (references or inline children) to the merged element's.
+    /// A singular property may get only the value it already has, from whichever kind of value it came.
+    /// </summary>
+    private static void MergeLists<T, TOther>(Element target, Dictionary<string, List<T>> fromLayer, Dictionary<string, List<T>> into,
+        IReadOnlyDictionary<string, TOther> otherKind, Func<T, string> key, Func<T, JsonNode> node, Func<string, bool> isPlural, DiagnosticBag diagnostics)
+    {
+        foreach (var (name, values) in fromLayer)
         {
-            var plural = properties.TryGetValue(name, out var property) ? property.Plural : false;
-            if (!target.References.TryGetValue(name, out var existing))
+            var plural = isPlural(name);
+            if (!into.TryGetValue(name, out var existing))
             {
-                if (!plural && target.Children.ContainsKey(name))
+                if (!plural && otherKind.ContainsKey(name))
                 {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, references[0].Node);
+                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(values[0]));
                     continue;
                 }
 
-                target.References[name] = [.. references];
+                into[name] = [.. values];
                 continue;
             }
 
-            foreach (var reference in references)
+            foreach (var value in values)
             {
-                if (existing.Any(r => r.Target == reference.Target))
+                if (existing.Any(e => key(e) == key(value)))
                 {
                     continue;
                 }
 
                 if (!plural)
                 {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, reference.Node, reference.Target);
+                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(value), key(value));
                     continue;
                 }
 
-                existing.Add(reference);
-            }
-        }
-
-        foreach (var (name, children) in layer.Children)
-        {
-            var plural = properties.TryGetValue(name, out var property) ? property.Plural : false;
-            if (!target.Children.TryGetValue(name, out var existing))
-            {
-                if (!plural && target.References.ContainsKey(name))
-                {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, children[0].Node);
-                    continue;
-                }
-
-                target.Children[name] = [.. children];
-                continue;
-            }
-
-            foreach (var child in children)
-            {
-                if (existing.Any(c => c.Id == child.Id))
-                {
-                    continue;
-                }
-
-                if (!plural)
-                {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, child.Node, child.Id);
-                    continue;
-                }
-
-                existing.Add(child);
+                existing.Add(value);
             }
         }
     }

@@ -84,7 +84,7 @@ internal sealed partial class ElementReader
                 return;
             }
 
-            if (datatype == "duration" && !DurationSyntax().IsMatch(text))
+            if (datatype == "duration" && !Resolution.TemporalSyntax.IsDuration(text))
             {
                 diagnostics.AddFor("durationInvalid", element, property.Name, value, text);
                 return;
@@ -411,6 +411,4 @@ internal sealed partial class ElementReader
     [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     private static partial Regex LanguageCode();
 
-    [GeneratedRegex(@"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?!$)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")]
-    private static partial Regex DurationSyntax();
 }

@@ -501,7 +501,7 @@ internal sealed partial class ElementReader
 
         if (unwrapped is JsonString { Value: var literal })
         {
-            if (datatype == "duration" && !DurationSyntax().IsMatch(literal))
+            if (datatype == "duration" && !Resolution.TemporalSyntax.IsDuration(literal))
             {
                 diagnostics.AddFor("durationInvalid", element, property.Name, unwrapped, literal);
                 return;

@@ -23,6 +23,7 @@ internal sealed class ModelResolver
     {
         var resolver = new ModelResolver(index, stored);
         var uploaded = new List<string>();
+        var complexSchemas = new Dictionary<string, SchemaInfo>(StringComparer.Ordinal);
         foreach (var element in index.Elements)
         {
             if (element.Class == "Interface")
@@ -33,9 +34,13 @@ internal sealed class ModelResolver
                     uploaded.Add(element.Id);
                 }
             }
+            else if (element.Class is "Array" or "Enum" or "Map" or "Object")
+            {
+                complexSchemas[element.Id] = resolver.ResolveSchema(element);
+            }
         }
 
-        return new ModelSet(resolver.interfaces.ToFrozenDictionary(StringComparer.Ordinal), uploaded);
+        return new ModelSet(resolver.interfaces.ToFrozenDictionary(StringComparer.Ordinal), uploaded, complexSchemas.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     private InterfaceInfo ResolveInterface(Element element)
@@ -136,13 +141,13 @@ internal sealed class ModelResolver
             }
 
             var target = index.Find(reference!.Target);
-            return target.Element is { } referenced ? ResolveSchema(referenced) : StandardSchema(reference.Target);
+            return target.Element is { } referenced ? ResolveSchema(referenced) : StandardSchema(reference.Target) ?? UnknownSchema(reference.Target);
         }
 
         throw new InvalidOperationException($"Element {element.Id} has no {property}.");
     }
 
-    private SchemaInfo ResolveSchema(Element schema)
+    internal SchemaInfo ResolveSchema(Element schema)
     {
         if (schemas.TryGetValue(schema, out var known))
         {
@@ -160,14 +165,20 @@ internal sealed class ModelResolver
                 schema.ValuesOf("enumValues").Select(v => v.Child ?? index.Find(v.Reference!.Target).Element).OfType<Element>()
                     .Where(e => e.Name is not null && e.Literals.ContainsKey("enumValue"))
                     .ToDictionary(e => e.Name!, e => ToJson(e.Literals["enumValue"]), StringComparer.Ordinal)),
-            _ => StandardSchema(schema.Id),
+            _ => StandardSchema(schema.Id) ?? UnknownSchema(schema.Id),
         };
         schemas[schema] = result;
         return result;
     }
 
-    private static PrimitiveSchema StandardSchema(string id)
+    /// <summary>The language's own schema with this DTMI, or null when there is none.</summary>
+    internal static PrimitiveSchema? StandardSchema(string id)
     {
+        if (!id.StartsWith("dtmi:dtdl:instance:Schema:", StringComparison.Ordinal) && !id.StartsWith("dtmi:standard:schema:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         var semicolon = id.LastIndexOf(';');
         var path = semicolon < 0 ? id : id[..semicolon];
         var name = path[(path.LastIndexOf(':') + 1)..];
@@ -185,9 +196,12 @@ internal sealed class ModelResolver
             "time" => new PrimitiveSchema(id, PrimitiveKind.Time),
             "point" or "lineString" or "polygon" or "multiPoint" or "multiLineString" or "multiPolygon"
                 => new PrimitiveSchema(id, PrimitiveKind.Geospatial, char.ToUpperInvariant(name[0]) + name[1..]),
-            _ => new PrimitiveSchema(id, PrimitiveKind.String),
+            _ => null,
         };
     }
+
+    // A schema the parser accepted but Doppel has no value rules for (an extension's) takes any JSON value.
+    private static PrimitiveSchema UnknownSchema(string id) => new(id, PrimitiveKind.Any);
 
     private static JsonElement ToJson(JsonNode node) => node switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Doppel.Dtdl.Resolution;
 
@@ -38,6 +39,9 @@ public enum PrimitiveKind
 
     /// <summary>A GeoJSON geometry (point, lineString, polygon and their multi- forms).</summary>
     Geospatial,
+
+    /// <summary>Any JSON value: a schema from an extension Doppel has no value rules for.</summary>
+    Any,
 }
 
 /// <summary>A resolved schema: what JSON value a Property, Field or Telemetry takes.</summary>
@@ -77,15 +81,16 @@ public sealed class PrimitiveSchema : SchemaInfo
         var ok = Kind switch
         {
             PrimitiveKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            PrimitiveKind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
-            PrimitiveKind.Long => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+            PrimitiveKind.Integer => IsIntegerLiteral(value) && value.TryGetInt32(out _),
+            PrimitiveKind.Long => IsIntegerLiteral(value) && value.TryGetInt64(out _),
             PrimitiveKind.Double => value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()),
             PrimitiveKind.Float => value.ValueKind == JsonValueKind.Number && float.IsFinite((float)value.GetDouble()),
             PrimitiveKind.String => value.ValueKind == JsonValueKind.String,
-            PrimitiveKind.Date => value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-            PrimitiveKind.DateTime => value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _) && value.GetString()!.Contains('T', StringComparison.OrdinalIgnoreCase),
-            PrimitiveKind.Time => value.ValueKind == JsonValueKind.String && TimeOnly.TryParse(value.GetString()!.TrimEnd('Z'), CultureInfo.InvariantCulture, out _),
-            PrimitiveKind.Duration => value.ValueKind == JsonValueKind.String && IsDuration(value.GetString()!),
+            PrimitiveKind.Date => value.ValueKind == JsonValueKind.String && TemporalSyntax.IsDate(value.GetString()!),
+            PrimitiveKind.DateTime => value.ValueKind == JsonValueKind.String && TemporalSyntax.IsDateTime(value.GetString()!),
+            PrimitiveKind.Time => value.ValueKind == JsonValueKind.String && TemporalSyntax.IsTime(value.GetString()!),
+            PrimitiveKind.Duration => value.ValueKind == JsonValueKind.String && TemporalSyntax.IsDuration(value.GetString()!),
+            PrimitiveKind.Any => true,
             PrimitiveKind.Geospatial => value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
                 && string.Equals(t.GetString(), Geometry, StringComparison.Ordinal) && value.TryGetProperty("coordinates", out var c) && c.ValueKind == JsonValueKind.Array,
             _ => false,
@@ -94,22 +99,9 @@ public sealed class PrimitiveSchema : SchemaInfo
         return ok;
     }
 
-    private static bool IsDuration(string text)
-    {
-        try
-        {
-            _ = System.Xml.XmlConvert.ToTimeSpan(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        catch (OverflowException)
-        {
-            return true;
-        }
-    }
+    /// <summary>An integer as written: 1 is an integer, 1.0 and 1e0 are not.</summary>
+    internal static bool IsIntegerLiteral(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetRawText().AsSpan().IndexOfAny('.', 'e', 'E') < 0;
 }
 
 /// <summary>An Enum schema.</summary>
@@ -133,7 +125,7 @@ public sealed class EnumSchema : SchemaInfo
     {
         foreach (var allowed in Values.Values)
         {
-            if (JsonElement.DeepEquals(allowed, value))
+            if (JsonElement.DeepEquals(allowed, value) && (ValueSchema != PrimitiveKind.Integer || PrimitiveSchema.IsIntegerLiteral(value)))
             {
                 reason = null;
                 return true;
@@ -265,4 +257,57 @@ public sealed class ArraySchema : SchemaInfo
         reason = null;
         return true;
     }
+}
+
+/// <summary>The RFC 3339 and ISO 8601 shapes DTDL's temporal schemas take.</summary>
+internal static partial class TemporalSyntax
+{
+    public static bool IsDate(string text) =>
+        Date().IsMatch(text) && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    public static bool IsTime(string text) => Time().Match(text) is { Success: true } m && InRange(m);
+
+    public static bool IsDateTime(string text)
+    {
+        var t = text.IndexOfAny(['T', 't']);
+        return t > 0 && IsDate(text[..t]) && Time().Match(text[(t + 1)..]) is { Success: true } m && m.Groups["zone"].Success && InRange(m);
+    }
+
+    /// <summary>
+    /// ISO 8601 durations as DTDL takes them: P, then years, months, weeks, days, and after T hours, minutes,
+    /// seconds, each at most once and in that order; weeks not with years or months; a fraction only on the last.
+    /// </summary>
+    public static bool IsDuration(string text)
+    {
+        if (!Duration().IsMatch(text))
+        {
+            return false;
+        }
+
+        var weeks = text.Contains('W', StringComparison.Ordinal);
+        var datePart = text.Split('T')[0];
+        if (weeks && (datePart.Contains('Y', StringComparison.Ordinal) || datePart.Contains('M', StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        // A fraction is allowed only on the last component.
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 || text.IndexOfAny(['Y', 'M', 'W', 'D', 'H', 'S'], dot) == text.Length - 1;
+    }
+
+    private static bool InRange(Match m) =>
+        int.Parse(m.Groups["h"].ValueSpan, CultureInfo.InvariantCulture) < 24
+        && int.Parse(m.Groups["m"].ValueSpan, CultureInfo.InvariantCulture) < 60
+        && int.Parse(m.Groups["s"].ValueSpan, CultureInfo.InvariantCulture) < 60;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    private static partial Regex Date();
+
+    [GeneratedRegex(@"^(?<h>\d{2}):(?<m>\d{2}):(?<s>\d{2})(\.\d+)?(?<zone>[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$")]
+    private static partial Regex Time();
+
+    // ISO 8601 durations as DTDL takes them: any component may carry a fraction, weeks combine with the rest.
+    [GeneratedRegex(@"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")]
+    private static partial Regex Duration();
 }

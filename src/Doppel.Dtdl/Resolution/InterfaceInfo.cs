@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Doppel.Dtdl.Resolution;
 
 /// <summary>
@@ -8,8 +6,8 @@ namespace Doppel.Dtdl.Resolution;
 /// </summary>
 public sealed class InterfaceInfo
 {
-    internal InterfaceInfo(string id, int dtdlVersion, IReadOnlyList<string> extends, FrozenSet<string> ancestors, int extendsDepth,
-        FrozenDictionary<string, ContentInfo> contents, IReadOnlyDictionary<string, string> displayName, IReadOnlyDictionary<string, string> description)
+    internal InterfaceInfo(string id, int dtdlVersion, IReadOnlyList<string> extends, IReadOnlySet<string> ancestors, int extendsDepth,
+        IReadOnlyDictionary<string, ContentInfo> contents, IReadOnlyDictionary<string, string> displayName, IReadOnlyDictionary<string, string> description)
     {
         Id = id;
         DtdlVersion = dtdlVersion;
@@ -19,12 +17,19 @@ public sealed class InterfaceInfo
         Contents = contents;
         DisplayName = displayName;
         Description = description;
-        Properties = Of<PropertyInfo>(contents);
-        Telemetries = Of<TelemetryInfo>(contents);
-        Commands = Of<CommandInfo>(contents);
-        Relationships = Of<RelationshipInfo>(contents);
-        Components = Of<ComponentInfo>(contents);
+        properties = new(() => Of<PropertyInfo>(contents));
+        telemetries = new(() => Of<TelemetryInfo>(contents));
+        commands = new(() => Of<CommandInfo>(contents));
+        relationships = new(() => Of<RelationshipInfo>(contents));
+        components = new(() => Of<ComponentInfo>(contents));
     }
+
+    // The views by kind are built when first read: an upload resolves every Interface, a request reads few.
+    private readonly Lazy<Dictionary<string, PropertyInfo>> properties;
+    private readonly Lazy<Dictionary<string, TelemetryInfo>> telemetries;
+    private readonly Lazy<Dictionary<string, CommandInfo>> commands;
+    private readonly Lazy<Dictionary<string, RelationshipInfo>> relationships;
+    private readonly Lazy<Dictionary<string, ComponentInfo>> components;
 
     /// <summary>The Interface's DTMI.</summary>
     public string Id { get; }
@@ -36,28 +41,28 @@ public sealed class InterfaceInfo
     public IReadOnlyList<string> Extends { get; }
 
     /// <summary>Every Interface it extends, directly or not (not itself).</summary>
-    public FrozenSet<string> Ancestors { get; }
+    public IReadOnlySet<string> Ancestors { get; }
 
     /// <summary>Length of the longest <c>extends</c> chain above it (0 when it extends nothing).</summary>
     public int ExtendsDepth { get; }
 
     /// <summary>All contents by name, inherited ones included.</summary>
-    public FrozenDictionary<string, ContentInfo> Contents { get; }
+    public IReadOnlyDictionary<string, ContentInfo> Contents { get; }
 
     /// <summary>Properties by name, inherited ones included.</summary>
-    public FrozenDictionary<string, PropertyInfo> Properties { get; }
+    public IReadOnlyDictionary<string, PropertyInfo> Properties => properties.Value;
 
     /// <summary>Telemetries by name, inherited ones included.</summary>
-    public FrozenDictionary<string, TelemetryInfo> Telemetries { get; }
+    public IReadOnlyDictionary<string, TelemetryInfo> Telemetries => telemetries.Value;
 
     /// <summary>Commands by name, inherited ones included.</summary>
-    public FrozenDictionary<string, CommandInfo> Commands { get; }
+    public IReadOnlyDictionary<string, CommandInfo> Commands => commands.Value;
 
     /// <summary>Relationships by name, inherited ones included.</summary>
-    public FrozenDictionary<string, RelationshipInfo> Relationships { get; }
+    public IReadOnlyDictionary<string, RelationshipInfo> Relationships => relationships.Value;
 
     /// <summary>Components by name, inherited ones included.</summary>
-    public FrozenDictionary<string, ComponentInfo> Components { get; }
+    public IReadOnlyDictionary<string, ComponentInfo> Components => components.Value;
 
     /// <summary>Display names by language code.</summary>
     public IReadOnlyDictionary<string, string> DisplayName { get; }
@@ -68,7 +73,9 @@ public sealed class InterfaceInfo
     /// <summary>True when a twin of this Interface is also of <paramref name="modelId"/> (itself or an ancestor).</summary>
     public bool IsOfModel(string modelId) => modelId == Id || Ancestors.Contains(modelId);
 
-    private static FrozenDictionary<string, T> Of<T>(FrozenDictionary<string, ContentInfo> contents)
+    // Plain dictionaries: built for every Interface of every upload and read a handful of times per request;
+    // frozen ones cost more to build than they save on reads here.
+    private static Dictionary<string, T> Of<T>(IReadOnlyDictionary<string, ContentInfo> contents)
         where T : ContentInfo =>
-        contents.Values.OfType<T>().ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        contents.Values.OfType<T>().ToDictionary(c => c.Name, StringComparer.Ordinal);
 }

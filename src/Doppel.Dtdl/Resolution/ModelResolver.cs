@@ -78,9 +78,9 @@ internal sealed class ModelResolver
             }
         }
 
-        var ancestors = parents.SelectMany(p => p.Ancestors.Append(p.Id)).ToFrozenSet(StringComparer.Ordinal);
+        var ancestors = parents.SelectMany(p => p.Ancestors.Append(p.Id)).ToHashSet(StringComparer.Ordinal);
         var info = new InterfaceInfo(element.Id, element.Version, [.. parents.Select(p => p.Id)], ancestors,
-            parents.Count == 0 ? 0 : parents.Max(p => p.ExtendsDepth) + 1, contents.ToFrozenDictionary(StringComparer.Ordinal),
+            parents.Count == 0 ? 0 : parents.Max(p => p.ExtendsDepth) + 1, contents,
             LangString(element, "displayName"), LangString(element, "description"));
         interfaces[element.Id] = info;
         return info;

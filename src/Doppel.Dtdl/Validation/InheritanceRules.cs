@@ -108,8 +108,20 @@ internal sealed class InheritanceRules(ElementIndex index, DiagnosticBag diagnos
         return depth;
     }
 
-    /// <summary>Every ancestor's DTMI (upload or stored), without the Interface itself.</summary>
-    public HashSet<string> Ancestors(Element element)
+    private readonly Dictionary<Element, IReadOnlySet<string>> ancestors = [];
+
+    /// <summary>Every ancestor's DTMI (upload or stored), without the Interface itself. Computed once per Interface.</summary>
+    public IReadOnlySet<string> Ancestors(Element element)
+    {
+        if (!ancestors.TryGetValue(element, out var known))
+        {
+            ancestors[element] = known = ComputeAncestors(element);
+        }
+
+        return known;
+    }
+
+    private HashSet<string> ComputeAncestors(Element element)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<Element>();

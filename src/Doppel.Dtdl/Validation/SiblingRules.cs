@@ -16,10 +16,18 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
 
     public void Check()
     {
+        // Only extension co-types (annotation, overriding, MQTT) bring these rules; most uploads have none.
+        var rules = index.Elements.SelectMany(e => e.Cotypes).Distinct().SelectMany(c => Meta.SelfAndAncestors(c)).ToList();
+        var siblingRules = rules.Any(t => t.Siblings.Count > 0);
+        var uniqueValues = rules.Any(t => t.Properties.Values.Any(p => p.UniqueValue));
         foreach (var element in index.Elements)
         {
-            CheckUniqueValues(element);
-            if (element.Class == "Interface" && !inheritance.IsCyclic(element))
+            if (uniqueValues)
+            {
+                CheckUniqueValues(element);
+            }
+
+            if (siblingRules && element.Class == "Interface" && !inheritance.IsCyclic(element))
             {
                 CheckAnnotations(element);
             }

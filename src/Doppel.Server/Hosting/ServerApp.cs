@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Doppel.Api;
+using Doppel.Api.Authentication;
 using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
@@ -96,6 +98,28 @@ public static partial class ServerApp
         var store = StoreFactory.Create(options, dataDirectory.Path, context.TimeProvider);
         await using var storeLifetime = store;
         builder.Services.AddSingleton<IStore>(store);
+        builder.Services.AddSingleton(store.Instances);
+
+        TrustedIssuerKeys keys;
+        try
+        {
+            keys = new TrustedIssuerKeys(options.TrustedIssuers, context.TimeProvider);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+
+        using var keysLifetime = keys;
+        builder.Services.AddDoppelDataPlane(
+            new DataPlaneOptions
+            {
+                HostSuffix = options.HostSuffix,
+                TrustedIssuers = options.TrustedIssuers,
+                SkipApiVersionCheck = options.SkipApiVersionCheck,
+            },
+            DataPlaneStoreFactory.Create(store),
+            keys);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -139,8 +163,16 @@ public static partial class ServerApp
             LogInstance(logger, instance.Name, instance.Id);
         }
 
+        if (options.TrustedIssuers.Count == 0)
+        {
+            LogNoTrustedIssuer(logger);
+        }
+
         app.UseMiddleware<RequestLogging>();
+        app.UseDoppelDataPlane();
+        app.UseRouting();
         app.MapHealthEndpoints();
+        app.MapDoppelDataPlane();
 
         try
         {
@@ -305,4 +337,7 @@ public static partial class ServerApp
 
     [LoggerMessage(EventId = 6209, Level = LogLevel.Information, Message = "Doppel stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 6210, Level = LogLevel.Warning, Message = "No --trusted-issuer is configured: every data-plane request will be refused with 401 (there is no anonymous mode)")]
+    private static partial void LogNoTrustedIssuer(ILogger logger);
 }

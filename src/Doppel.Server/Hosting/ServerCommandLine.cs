@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using Doppel.Api.Authentication;
 using Doppel.Storage;
 
 namespace Doppel.Server.Hosting;
@@ -39,6 +41,32 @@ internal sealed class ServerCommandLine
         Description = "Create a Digital Twins instance with this name at start, if it does not exist. Repeatable.",
         HelpName = "name",
         Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string[]> _trustedIssuers = new("--trusted-issuer")
+    {
+        Description = "Accept data-plane tokens from this issuer (exact 'iss'); the --trusted-key and --trusted-jwks options after it give its keys. Repeatable.",
+        HelpName = "issuer",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string[]> _trustedKeys = new("--trusted-key")
+    {
+        Description = "A PEM public key or certificate that signs tokens of the --trusted-issuer before it. Repeatable.",
+        HelpName = "file",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string[]> _trustedJwks = new("--trusted-jwks")
+    {
+        Description = "A JWKS URL with the signing keys of the --trusted-issuer before it (https, or http on loopback). Repeatable.",
+        HelpName = "url",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<bool> _skipApiVersionCheck = new("--skip-api-version-check")
+    {
+        Description = "Accept any api-version on the data plane instead of only 2020-10-31, 2022-05-31, 2023-06-30 and 2023-10-31.",
     };
 
     private readonly Option<string> _store = new("--store")
@@ -115,7 +143,8 @@ internal sealed class ServerCommandLine
 
         Command = new RootCommand("Doppel: a self-hosted server that speaks the Azure Digital Twins APIs.")
         {
-            _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _store, _connectionString, _logFormat,
+            _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _trustedIssuers, _trustedKeys, _trustedJwks,
+            _skipApiVersionCheck, _store, _connectionString, _logFormat,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -165,7 +194,81 @@ internal sealed class ServerCommandLine
             ? result.GetValue(_connectionString) ?? _getEnvironmentVariable(ServerOptions.PostgresVariable)
             : null,
         LogFormat = result.GetRequiredValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Simple,
+        TrustedIssuers = BindTrustedIssuers(result),
+        SkipApiVersionCheck = result.GetValue(_skipApiVersionCheck),
     };
+
+    /// <summary>
+    /// Pairs each --trusted-key and --trusted-jwks with the --trusted-issuer before it on the command line, so a key
+    /// is trusted for its own issuer only.
+    /// </summary>
+    private List<TrustedIssuer> BindTrustedIssuers(ParseResult result)
+    {
+        var issuers = new List<(string Issuer, List<string> Keys, List<Uri> Jwks)>();
+        var names = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var option in new Option[] { _trustedIssuers, _trustedKeys, _trustedJwks })
+        {
+            names[option.Name] = option;
+            foreach (var alias in option.Aliases)
+            {
+                names[alias] = option;
+            }
+        }
+
+        Option? pending = null;
+        foreach (var token in result.Tokens)
+        {
+            if (token.Type == TokenType.Option)
+            {
+                pending = names.TryGetValue(token.Value, out var option) ? option : null;
+                continue;
+            }
+
+            if (token.Type != TokenType.Argument || pending is null)
+            {
+                continue;
+            }
+
+            var value = token.Value;
+            if (ReferenceEquals(pending, _trustedIssuers))
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw new StartupException("--trusted-issuer must name an issuer");
+                }
+
+                issuers.Add((value, [], []));
+            }
+            else if (issuers.Count == 0)
+            {
+                throw new StartupException($"{pending.Name} '{value}' must follow the --trusted-issuer it belongs to");
+            }
+            else if (ReferenceEquals(pending, _trustedKeys))
+            {
+                issuers[^1].Keys.Add(FullPath("--trusted-key", value));
+            }
+            else if (Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
+            {
+                issuers[^1].Jwks.Add(url);
+            }
+            else
+            {
+                throw new StartupException($"--trusted-jwks '{value}' is not an absolute http(s) URL");
+            }
+
+            pending = null;
+        }
+
+        foreach (var (issuer, keys, jwks) in issuers)
+        {
+            if (keys.Count == 0 && jwks.Count == 0)
+            {
+                throw new StartupException($"--trusted-issuer '{issuer}' needs at least one --trusted-key or --trusted-jwks after it");
+            }
+        }
+
+        return [.. issuers.Select(i => new TrustedIssuer(i.Issuer, i.Keys, i.Jwks))];
+    }
 
     private static string FullPath(string option, string path)
     {

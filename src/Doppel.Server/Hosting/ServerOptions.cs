@@ -1,3 +1,5 @@
+using Doppel.Api.Authentication;
+
 namespace Doppel.Server.Hosting;
 
 /// <summary>The storage engines the <c>--store</c> option names.</summary>
@@ -55,6 +57,12 @@ public sealed record ServerOptions
 
     /// <summary>Instances to create at start (until the control plane exists).</summary>
     public IReadOnlyList<string> Instances { get; init; } = [];
+
+    /// <summary>The issuers whose bearer tokens the data plane accepts, each with its keys.</summary>
+    public IReadOnlyList<TrustedIssuer> TrustedIssuers { get; init; } = [];
+
+    /// <summary>Whether the data plane accepts any api-version.</summary>
+    public bool SkipApiVersionCheck { get; init; }
 
     /// <summary>The storage engine.</summary>
     public StoreEngine Store { get; init; } = StoreEngine.Sqlite;

@@ -7,7 +7,8 @@ namespace Doppel.Storage.PostgreSql.Migrations;
 /// </summary>
 /// <remarks>
 /// Text columns that are compared or ordered use <c>COLLATE "C"</c>: byte order, as SQLite's default collation, and
-/// independent of the locale the cluster was created with.
+/// independent of the locale the cluster was created with. JSON documents are <c>text</c>, not <c>jsonb</c>, so that
+/// they come back byte for byte as they were stored, as on SQLite.
 /// </remarks>
 internal static class PostgreSqlMigrations
 {
@@ -19,6 +20,45 @@ internal static class PostgreSqlMigrations
                 name       text        COLLATE "C" NOT NULL UNIQUE,
                 created_at timestamptz NOT NULL
             );
+            """),
+        new(2, "create models, twins and relationships", """
+            CREATE TABLE models (
+                instance_id    text        COLLATE "C" NOT NULL REFERENCES instances (id),
+                id             text        COLLATE "C" NOT NULL,
+                seq            bigint      NOT NULL,
+                definition     text        NOT NULL,
+                display_name   text,
+                description    text,
+                upload_time    timestamptz NOT NULL,
+                decommissioned boolean     NOT NULL DEFAULT false,
+                PRIMARY KEY (instance_id, id)
+            );
+            CREATE UNIQUE INDEX models_by_seq ON models (instance_id, seq);
+
+            CREATE TABLE twins (
+                instance_id text COLLATE "C" NOT NULL REFERENCES instances (id),
+                id          text COLLATE "C" NOT NULL,
+                model_id    text COLLATE "C" NOT NULL,
+                etag        text NOT NULL,
+                document    text NOT NULL,
+                PRIMARY KEY (instance_id, id)
+            );
+            CREATE INDEX twins_by_model ON twins (instance_id, model_id);
+
+            CREATE TABLE relationships (
+                instance_id text COLLATE "C" NOT NULL,
+                source_id   text COLLATE "C" NOT NULL,
+                id          text COLLATE "C" NOT NULL,
+                target_id   text COLLATE "C" NOT NULL,
+                name        text COLLATE "C" NOT NULL,
+                etag        text NOT NULL,
+                document    text NOT NULL,
+                PRIMARY KEY (instance_id, source_id, id),
+                FOREIGN KEY (instance_id, source_id) REFERENCES twins (instance_id, id),
+                FOREIGN KEY (instance_id, target_id) REFERENCES twins (instance_id, id)
+            );
+            CREATE INDEX relationships_by_target ON relationships (instance_id, target_id, source_id, id);
+            CREATE INDEX relationships_by_name ON relationships (instance_id, source_id, name);
             """),
     ];
 }

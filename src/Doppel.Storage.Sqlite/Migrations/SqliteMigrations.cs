@@ -15,5 +15,44 @@ internal static class SqliteMigrations
                 created_at TEXT NOT NULL
             ) STRICT;
             """),
+        new(2, "create models, twins and relationships", """
+            CREATE TABLE models (
+                instance_id    TEXT    NOT NULL REFERENCES instances (id),
+                id             TEXT    NOT NULL,
+                seq            INTEGER NOT NULL,
+                definition     TEXT    NOT NULL,
+                display_name   TEXT,
+                description    TEXT,
+                upload_time    TEXT    NOT NULL,
+                decommissioned INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (instance_id, id)
+            ) STRICT;
+            CREATE UNIQUE INDEX models_by_seq ON models (instance_id, seq);
+
+            CREATE TABLE twins (
+                instance_id TEXT NOT NULL REFERENCES instances (id),
+                id          TEXT NOT NULL,
+                model_id    TEXT NOT NULL,
+                etag        TEXT NOT NULL,
+                document    TEXT NOT NULL,
+                PRIMARY KEY (instance_id, id)
+            ) STRICT;
+            CREATE INDEX twins_by_model ON twins (instance_id, model_id);
+
+            CREATE TABLE relationships (
+                instance_id TEXT NOT NULL,
+                source_id   TEXT NOT NULL,
+                id          TEXT NOT NULL,
+                target_id   TEXT NOT NULL,
+                name        TEXT NOT NULL,
+                etag        TEXT NOT NULL,
+                document    TEXT NOT NULL,
+                PRIMARY KEY (instance_id, source_id, id),
+                FOREIGN KEY (instance_id, source_id) REFERENCES twins (instance_id, id),
+                FOREIGN KEY (instance_id, target_id) REFERENCES twins (instance_id, id)
+            ) STRICT;
+            CREATE INDEX relationships_by_target ON relationships (instance_id, target_id, source_id, id);
+            CREATE INDEX relationships_by_name ON relationships (instance_id, source_id, name);
+            """),
     ];
 }

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Doppel.Twins.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Doppel.Api.Hosting;
+
+/// <summary>Writes ADT's wire shapes: the error envelope (the one place errors become HTTP) and raw JSON bodies.</summary>
+public static class AdtResponses
+{
+    /// <summary>The status of each error kind.</summary>
+    public static int StatusOf(AdtErrorKind kind) => kind switch
+    {
+        AdtErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        AdtErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        AdtErrorKind.NotFound => StatusCodes.Status404NotFound,
+        AdtErrorKind.Conflict => StatusCodes.Status409Conflict,
+        AdtErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        AdtErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        AdtErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        AdtErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>Writes <c>{"error":{"code","message","details"?}}</c> with the <c>x-ms-error-code</c> header.</summary>
+    public static Task WriteErrorAsync(HttpContext context, AdtException error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        var body = new JsonObject { ["code"] = error.Code, ["message"] = error.Message };
+        if (error.Details.Count > 0)
+        {
+            body["details"] = new JsonArray([.. error.Details.Select(d => (JsonNode)new JsonObject { ["code"] = d.Code, ["message"] = d.Message })]);
+        }
+
+        context.Response.StatusCode = StatusOf(error.Kind);
+        context.Response.Headers["x-ms-error-code"] = error.Code;
+        return WriteJsonAsync(context, new JsonObject { ["error"] = body }.ToJsonString());
+    }
+
+    /// <summary>Writes a JSON text as the body with ADT's content type.</summary>
+    public static Task WriteJsonAsync(HttpContext context, string json)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(json, context.RequestAborted);
+    }
+
+    /// <summary>A result that writes a JSON text, optionally with an ETag header.</summary>
+    public static IResult Json(string json, string? etag = null, int status = StatusCodes.Status200OK) => new RawJsonResult(json, etag, status);
+
+    /// <summary>A body-less result with an ETag header (204 of PATCH).</summary>
+    public static IResult NoContent(string? etag = null) => new RawJsonResult(null, etag, StatusCodes.Status204NoContent);
+
+    /// <summary>Serialises a node as compact JSON.</summary>
+    public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    private sealed class RawJsonResult(string? json, string? etag, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (etag is not null)
+            {
+                httpContext.Response.Headers.ETag = etag;
+            }
+
+            if (json is null)
+            {
+                httpContext.Response.ContentLength = 0;
+                return Task.CompletedTask;
+            }
+
+            return WriteJsonAsync(httpContext, json);
+        }
+    }
+}

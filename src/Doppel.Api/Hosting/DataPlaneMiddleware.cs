@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using Doppel.Api.Authentication;
+using Doppel.Storage;
+using Doppel.Twins.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Doppel.Api.Hosting;
+
+/// <summary>
+/// The front door of the data plane, in the order DESIGN.md gives: instance resolution (host name
+/// <c>{name}.api.{location}.{suffix}</c> or path prefix <c>/instances/{name}</c>; unknown instance → 404), bearer
+/// authentication (401 with <c>WWW-Authenticate</c>), the api-version check, then the endpoint; and the one place
+/// where data-plane exceptions become ADT's error envelope. Requests for anything else (health probes) pass through.
+/// </summary>
+public sealed partial class DataPlaneMiddleware(
+    RequestDelegate next,
+    IInstanceStore instances,
+    DataPlaneOptions options,
+    ILogger<DataPlaneMiddleware> logger)
+{
+    private const string PathPrefix = "/instances";
+    private readonly ConcurrentDictionary<string, InstanceRecord> _known = new(StringComparer.Ordinal);
+    private readonly string _hostSuffix = "." + options.HostSuffix.ToLowerInvariant();
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (name, prefixLength) = Resolve(context);
+        if (name is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var originalPath = context.Request.Path;
+        var originalPathBase = context.Request.PathBase;
+        try
+        {
+            var instance = await FindAsync(name, context.RequestAborted).ConfigureAwait(false);
+            if (instance is null)
+            {
+                throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.InstanceNotFound,
+                    $"There is no Digital Twins instance named {name} on this server. Check the host name or the /instances/{{name}} prefix of the endpoint.");
+            }
+
+            if (prefixLength > 0)
+            {
+                var prefix = originalPath.Value![..prefixLength];
+                context.Request.PathBase = originalPathBase.Add(new PathString(prefix));
+                context.Request.Path = new PathString(originalPath.Value[prefixLength..]);
+            }
+
+            context.Features.Set(new DataPlaneRequest(instance, Segments(context, prefixLength > 0 ? 2 : 0)));
+
+            var authentication = await context.AuthenticateAsync(DataPlaneAuthentication.Scheme).ConfigureAwait(false);
+            if (!authentication.Succeeded)
+            {
+                await ChallengeAsync(context, authentication).ConfigureAwait(false);
+                return;
+            }
+
+            context.User = authentication.Principal;
+            CheckApiVersion(context);
+            await next(context).ConfigureAwait(false);
+            if (!context.Response.HasStarted && context.GetEndpoint() is null)
+            {
+                if (context.Response.StatusCode == StatusCodes.Status404NotFound)
+                {
+                    throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.NotFound, $"The data plane has no resource at {context.Request.Path}.");
+                }
+
+                if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+                {
+                    context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                    context.Response.Headers["x-ms-error-code"] = AdtErrorCodes.MethodNotAllowed;
+                    var body = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["error"] = new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["code"] = AdtErrorCodes.MethodNotAllowed,
+                            ["message"] = $"The method {context.Request.Method} is not allowed on this resource.",
+                        },
+                    };
+                    await AdtResponses.WriteJsonAsync(context, body.ToJsonString()).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (AdtException error) when (!context.Response.HasStarted)
+        {
+            await AdtResponses.WriteErrorAsync(context, error).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            LogStoreUnavailable(logger, ex.Failure, ex.Message);
+            await AdtResponses.WriteErrorAsync(context, new AdtException(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
+                "The store is not available right now; try again.")).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new AdtException(AdtErrorKind.PayloadTooLarge, AdtErrorCodes.PayloadTooLarge, "The request body is too large.")
+                : new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.BadRequest, $"The request could not be read: {ex.Message}");
+            await AdtResponses.WriteErrorAsync(context, error).ConfigureAwait(false);
+        }
+        catch (NotSupportedException ex) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status501NotImplemented;
+            context.Response.Headers["x-ms-error-code"] = "NotImplemented";
+            var body = new System.Text.Json.Nodes.JsonObject
+            {
+                ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "NotImplemented", ["message"] = ex.Message },
+            };
+            await AdtResponses.WriteJsonAsync(context, body.ToJsonString()).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+#pragma warning disable CA1031 // The edge of the data plane: anything unexpected becomes a 500 envelope and a log line.
+        catch (Exception ex) when (!context.Response.HasStarted)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, ex, context.Request.Method, context.Request.Path.Value ?? "/");
+            context.Response.Clear();
+            await AdtResponses.WriteErrorAsync(context, new AdtException((AdtErrorKind)(-1), AdtErrorCodes.InternalServerError,
+                "An unexpected error occurred; the server log has the details.")).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Request.Path = originalPath;
+            context.Request.PathBase = originalPathBase;
+        }
+    }
+
+    private (string? Name, int PrefixLength) Resolve(HttpContext context)
+    {
+        var host = context.Request.Host.Host.ToLowerInvariant();
+        if (host.EndsWith(_hostSuffix, StringComparison.Ordinal))
+        {
+            var labels = host[..^_hostSuffix.Length].Split('.');
+            if (labels is [var instance, "api", { Length: > 0 }] && instance.Length > 0)
+            {
+                return (instance, 0);
+            }
+        }
+
+        var path = context.Request.Path;
+        if (path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value!.Length > 1)
+        {
+            var end = rest.Value.IndexOf('/', 1);
+            var name = end < 0 ? rest.Value[1..] : rest.Value[1..end];
+            return (name, PathPrefix.Length + 1 + name.Length);
+        }
+
+        return (null, 0);
+    }
+
+    private async Task<InstanceRecord?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        var key = name.ToLowerInvariant();
+        if (_known.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var found = await instances.FindByNameAsync(key, cancellationToken).ConfigureAwait(false);
+        if (found is not null)
+        {
+            _known[key] = found;
+        }
+
+        return found;
+    }
+
+    private static List<string> Segments(HttpContext context, int skip)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var routed = context.Request.Path.Value ?? "/";
+        var routedSegments = routed.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (raw is { Length: > 0 } && raw[0] == '/')
+        {
+            var query = raw.IndexOf('?', StringComparison.Ordinal);
+            var rawPath = query < 0 ? raw : raw[..query];
+            var rawSegments = rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(skip).ToList();
+            // Kestrel removes dot segments from the routed path; if it did, trust the routed path instead.
+            if (rawSegments.Count == routedSegments.Length)
+            {
+                return [.. rawSegments.Select(Uri.UnescapeDataString)];
+            }
+        }
+
+        return [.. routedSegments.Select(Uri.UnescapeDataString)];
+    }
+
+    private static Task ChallengeAsync(HttpContext context, AuthenticateResult authentication)
+    {
+        var hasToken = context.Request.Headers.Authorization.Any(v => v is not null && v.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase));
+        var message = hasToken ? DataPlaneAuthentication.Describe(authentication.Failure) : "The request has no bearer token; send Authorization: Bearer <token> with a token for https://digitaltwins.azure.net.";
+        context.Response.Headers.WWWAuthenticate = hasToken
+            ? $"Bearer error=\"invalid_token\", error_description=\"{message.Replace("\"", "'", StringComparison.Ordinal)}\""
+            : "Bearer";
+        return AdtResponses.WriteErrorAsync(context, new AdtException(AdtErrorKind.Unauthorized, AdtErrorCodes.Unauthorized, message));
+    }
+
+    private void CheckApiVersion(HttpContext context)
+    {
+        if (options.SkipApiVersionCheck)
+        {
+            return;
+        }
+
+        var values = context.Request.Query["api-version"];
+        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        {
+            throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.MissingApiVersionParameter,
+                "The api-version query parameter (?api-version=) is required for all requests.");
+        }
+
+        if (values.Count > 1 || !DataPlaneOptions.SupportedApiVersions.Contains(values[0], StringComparer.Ordinal))
+        {
+            throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.InvalidApiVersionParameter,
+                $"The api-version '{values}' is invalid. The supported versions are '{string.Join(",", DataPlaneOptions.SupportedApiVersions)}'.");
+        }
+    }
+
+    [LoggerMessage(EventId = 6301, Level = LogLevel.Error, Message = "Data-plane request {Method} {Path} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 6302, Level = LogLevel.Warning, Message = "Data-plane request refused with 503: the store is unavailable ({Failure}): {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, StoreFailure failure, string reason);
+}

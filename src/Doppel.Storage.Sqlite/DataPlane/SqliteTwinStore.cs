@@ -1,0 +1,89 @@
+using Doppel.Storage.DataPlane;
+
+namespace Doppel.Storage.Sqlite.DataPlane;
+
+/// <summary>The <c>twins</c> table.</summary>
+internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
+{
+    public Task<StoredTwin?> GetAsync(string instanceId, string twinId, CancellationToken cancellationToken) =>
+        session.ReadAsync(async connection =>
+        {
+            await using var command = SqliteSession.Command(connection, null,
+                "SELECT model_id, etag, document FROM twins WHERE instance_id = $instance AND id = $id;",
+                ("$instance", instanceId), ("$id", twinId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredTwin(twinId, reader.GetString(0), reader.GetString(1), reader.GetString(2))
+                : null;
+        }, cancellationToken);
+
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, CancellationToken cancellationToken) =>
+        session.WriteAsync(async (connection, transaction) =>
+        {
+            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
+                "SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
+                ("$instance", instanceId), ("$id", twin.Id)).ConfigureAwait(false);
+            switch (mode)
+            {
+                case StoreWriteMode.CreateOnly when current is not null:
+                    return (StoreWriteOutcome.PreconditionFailed, false);
+                case StoreWriteMode.ReplaceIfMatch when current is null:
+                    return (StoreWriteOutcome.NotFound, false);
+                case StoreWriteMode.ReplaceIfMatch when !string.Equals(current, expectedETag, StringComparison.Ordinal):
+                    return (StoreWriteOutcome.PreconditionFailed, false);
+            }
+
+            if (current is null)
+            {
+                var count = await SqliteSession.ScalarLongAsync(connection, transaction,
+                    "SELECT COUNT(*) FROM twins WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+                if (count >= maxTwins)
+                {
+                    return (StoreWriteOutcome.LimitReached, false);
+                }
+
+                await SqliteSession.ExecuteAsync(connection, transaction, """
+                    INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($instance, $id, $model, $etag, $document);
+                    """, cancellationToken, ("$instance", instanceId), ("$id", twin.Id), ("$model", twin.ModelId), ("$etag", twin.ETag), ("$document", twin.Document)).ConfigureAwait(false);
+            }
+            else
+            {
+                await SqliteSession.ExecuteAsync(connection, transaction, """
+                    UPDATE twins SET model_id = $model, etag = $etag, document = $document WHERE instance_id = $instance AND id = $id;
+                    """, cancellationToken, ("$instance", instanceId), ("$id", twin.Id), ("$model", twin.ModelId), ("$etag", twin.ETag), ("$document", twin.Document)).ConfigureAwait(false);
+            }
+
+            return (StoreWriteOutcome.Written, true);
+        }, cancellationToken);
+
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, CancellationToken cancellationToken) =>
+        session.WriteAsync(async (connection, transaction) =>
+        {
+            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
+                "SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
+                ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
+            if (current is null)
+            {
+                return (StoreWriteOutcome.NotFound, false);
+            }
+
+            if (ifMatch is not null && !string.Equals(current, ifMatch, StringComparison.Ordinal))
+            {
+                return (StoreWriteOutcome.PreconditionFailed, false);
+            }
+
+            var related = await SqliteSession.ScalarLongAsync(connection, transaction, """
+                SELECT EXISTS (SELECT 1 FROM relationships WHERE instance_id = $instance AND source_id = $id)
+                    OR EXISTS (SELECT 1 FROM relationships WHERE instance_id = $instance AND target_id = $id);
+                """, cancellationToken, ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
+            if (related != 0)
+            {
+                return (StoreWriteOutcome.HasRelationships, false);
+            }
+
+            await SqliteSession.ExecuteAsync(connection, transaction,
+                "DELETE FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
+                ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
+            return (StoreWriteOutcome.Written, true);
+        }, cancellationToken);
+}

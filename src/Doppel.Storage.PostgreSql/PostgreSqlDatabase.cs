@@ -49,8 +49,19 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     /// Runs <paramref name="work"/> in one read-committed transaction and commits it. The work must not have
     /// effects outside the database: it may run more than once.
     /// </summary>
-    public async Task<T> WriteAsync<T>(
+    public Task<T> WriteAsync<T>(
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken) =>
+        WriteAsync<T>(
+            async (connection, transaction, ct) => (await work(connection, transaction, ct).ConfigureAwait(false), true),
+            cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read-committed transaction, and commits it when the work says so or
+    /// rolls it back. The work must not have effects outside the database: it may run more than once.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<(T Result, bool Commit)>> work,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -63,8 +74,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
                     var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
-                        var result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        var (result, commit) = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
+                        if (commit)
+                        {
+                            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
                         return result;
                     }
                 }

@@ -26,6 +26,9 @@ public sealed class PostgreSqlStore : IStore
         Instances = new PostgreSqlInstanceStore(_database, options.TimeProvider);
     }
 
+    /// <summary>The database the store's parts share (the data plane uses it too).</summary>
+    internal PostgreSqlDatabase Database => _database;
+
     /// <summary>The options this store was created with.</summary>
     public PostgreSqlStoreOptions Options { get; }
 

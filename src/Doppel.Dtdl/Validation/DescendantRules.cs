@@ -37,8 +37,60 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
                 {
                     CheckEnumValues(element, datatypeProperty);
                 }
+                else if (control.MaxCount is { } maxCount && control.RootClass == "Interface" && element.IsTopLevel)
+                {
+                    CheckElementCount(element, control, maxCount);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// DTDL v3 bounds how many elements one Interface holds, its contents and everything below them, with what it
+    /// inherits counted too.
+    /// </summary>
+    private void CheckElementCount(Element root, DescendantControl control, int maxCount)
+    {
+        var total = OwnCount(root, control, maxCount)
+            + inheritance.Ancestors(root).Select(id => index.Find(id).Element).OfType<Element>().Sum(a => OwnCount(a, control, maxCount));
+        if (total > maxCount)
+        {
+            diagnostics.AddFor("excessiveCount", root, "contents",
+                extra: new Dictionary<string, string?>
+                {
+                    ["count1"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["count2"] = maxCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["property"] = string.Join(", ", control.Properties),
+                });
+        }
+    }
+
+    private readonly Dictionary<Element, int> ownCounts = [];
+
+    /// <summary>How many elements an Interface holds below it (bounded by the limit), counted once per Interface.</summary>
+    private int OwnCount(Element root, DescendantControl control, int maxCount)
+    {
+        if (ownCounts.TryGetValue(root, out var known))
+        {
+            return known;
+        }
+
+        var seen = new HashSet<Element>();
+        var stack = new Stack<Element>();
+        stack.Push(root);
+        while (stack.Count > 0 && seen.Count <= maxCount)
+        {
+            foreach (var next in Next(stack.Pop(), control.Properties))
+            {
+                if (seen.Add(next))
+                {
+                    stack.Push(next);
+                }
+            }
+        }
+
+        ownCounts[root] = seen.Count;
+        return seen.Count;
     }
 
     private void CheckSchemaDepth(Element root, int maxDepth)

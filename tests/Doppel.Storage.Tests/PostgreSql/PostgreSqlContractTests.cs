@@ -15,3 +15,18 @@ public sealed class PostgreSqlInstanceStoreTests : InstanceStoreContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
 }
+
+public sealed class PostgreSqlModelStoreTests : ModelStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}
+
+public sealed class PostgreSqlTwinStoreTests : TwinStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}
+
+public sealed class PostgreSqlRelationshipStoreTests : RelationshipStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}

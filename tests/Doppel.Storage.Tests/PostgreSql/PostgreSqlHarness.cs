@@ -1,4 +1,6 @@
+using Doppel.Storage.DataPlane;
 using Doppel.Storage.PostgreSql;
+using Doppel.Storage.PostgreSql.DataPlane;
 using Doppel.Storage.Tests.Support;
 using Npgsql;
 
@@ -70,6 +72,8 @@ public sealed class PostgreSqlHarness : StoreHarness
         change(builder);
         return new PostgreSqlStore(new PostgreSqlStoreOptions(builder.ConnectionString));
     }
+
+    public override IDataPlaneStore OpenDataPlane(IStore store) => new PostgreSqlDataPlaneStore((PostgreSqlStore)store);
 
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new PostgreSqlStore(new PostgreSqlStoreOptions(ConnectionString) { TimeProvider = timeProvider });

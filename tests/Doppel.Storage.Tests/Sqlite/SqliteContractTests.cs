@@ -14,3 +14,18 @@ public sealed class SqliteInstanceStoreTests : InstanceStoreContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
 }
+
+public sealed class SqliteModelStoreTests : ModelStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}
+
+public sealed class SqliteTwinStoreTests : TwinStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}
+
+public sealed class SqliteRelationshipStoreTests : RelationshipStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

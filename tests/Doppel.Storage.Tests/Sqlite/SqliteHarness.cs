@@ -1,4 +1,6 @@
+using Doppel.Storage.DataPlane;
 using Doppel.Storage.Sqlite;
+using Doppel.Storage.Sqlite.DataPlane;
 using Doppel.Storage.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -40,6 +42,8 @@ public sealed class SqliteHarness : StoreHarness
         command.CommandText = $"SELECT COUNT(*) FROM \"{table}\";";
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    public override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
 
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new SqliteStore(new SqliteStoreOptions(_databasePath) { TimeProvider = timeProvider });

@@ -1,3 +1,5 @@
+using Doppel.Storage.DataPlane;
+
 namespace Doppel.Storage.Tests.Support;
 
 /// <summary>
@@ -39,6 +41,9 @@ public abstract class StoreHarness : IAsyncDisposable
 
     /// <summary>How many rows a table of this database has, read without the store.</summary>
     public abstract Task<long> CountRowsAsync(string table);
+
+    /// <summary>The data plane over a store this harness opened.</summary>
+    public abstract IDataPlaneStore OpenDataPlane(IStore store);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,93 @@
+using Doppel.Storage.DataPlane;
+using static Doppel.Storage.PostgreSql.DataPlane.DataPlaneSql;
+
+namespace Doppel.Storage.PostgreSql.DataPlane;
+
+/// <summary>The <c>twins</c> table.</summary>
+internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinStore
+{
+    public Task<StoredTwin?> GetAsync(string instanceId, string twinId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = Command(connection, null,
+                "SELECT model_id, etag, document FROM twins WHERE instance_id = $1 AND id = $2;",
+                Text(instanceId), Text(twinId));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new StoredTwin(twinId, reader.GetString(0), reader.GetString(1), reader.GetString(2))
+                : null;
+        }, cancellationToken);
+
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
+            var current = await ScalarStringAsync(connection, transaction,
+                "SELECT etag FROM twins WHERE instance_id = $1 AND id = $2;", ct,
+                Text(instanceId), Text(twin.Id)).ConfigureAwait(false);
+            switch (mode)
+            {
+                case StoreWriteMode.CreateOnly when current is not null:
+                    return (StoreWriteOutcome.PreconditionFailed, false);
+                case StoreWriteMode.ReplaceIfMatch when current is null:
+                    return (StoreWriteOutcome.NotFound, false);
+                case StoreWriteMode.ReplaceIfMatch when !string.Equals(current, expectedETag, StringComparison.Ordinal):
+                    return (StoreWriteOutcome.PreconditionFailed, false);
+            }
+
+            if (current is null)
+            {
+                var count = await ScalarLongAsync(connection, transaction,
+                    "SELECT COUNT(*) FROM twins WHERE instance_id = $1;", ct, Text(instanceId)).ConfigureAwait(false);
+                if (count >= maxTwins)
+                {
+                    return (StoreWriteOutcome.LimitReached, false);
+                }
+
+                await ExecuteAsync(connection, transaction,
+                    "INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($1, $2, $3, $4, $5);", ct,
+                    Text(instanceId), Text(twin.Id), Text(twin.ModelId), Text(twin.ETag), Text(twin.Document)).ConfigureAwait(false);
+            }
+            else
+            {
+                await ExecuteAsync(connection, transaction,
+                    "UPDATE twins SET model_id = $3, etag = $4, document = $5 WHERE instance_id = $1 AND id = $2;", ct,
+                    Text(instanceId), Text(twin.Id), Text(twin.ModelId), Text(twin.ETag), Text(twin.Document)).ConfigureAwait(false);
+            }
+
+            return (StoreWriteOutcome.Written, true);
+        }, cancellationToken);
+
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
+            var current = await ScalarStringAsync(connection, transaction,
+                "SELECT etag FROM twins WHERE instance_id = $1 AND id = $2;", ct,
+                Text(instanceId), Text(twinId)).ConfigureAwait(false);
+            if (current is null)
+            {
+                return (StoreWriteOutcome.NotFound, false);
+            }
+
+            if (ifMatch is not null && !string.Equals(current, ifMatch, StringComparison.Ordinal))
+            {
+                return (StoreWriteOutcome.PreconditionFailed, false);
+            }
+
+            var related = await ScalarLongAsync(connection, transaction, """
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM relationships WHERE instance_id = $1 AND source_id = $2)
+                              OR EXISTS (SELECT 1 FROM relationships WHERE instance_id = $1 AND target_id = $2)
+                            THEN 1 ELSE 0 END;
+                """, ct, Text(instanceId), Text(twinId)).ConfigureAwait(false);
+            if (related != 0)
+            {
+                return (StoreWriteOutcome.HasRelationships, false);
+            }
+
+            await ExecuteAsync(connection, transaction,
+                "DELETE FROM twins WHERE instance_id = $1 AND id = $2;", ct,
+                Text(instanceId), Text(twinId)).ConfigureAwait(false);
+            return (StoreWriteOutcome.Written, true);
+        }, cancellationToken);
+}

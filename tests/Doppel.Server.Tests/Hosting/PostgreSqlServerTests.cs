@@ -59,6 +59,45 @@ public sealed class PostgreSqlServerTests
         Assert.Equal(version, await schema.ScalarAsync<int>("SELECT COUNT(DISTINCT version)::int FROM schema_migrations;"));
     }
 
+    [SkippableFact]
+    public async Task Two_servers_on_one_postgres_database_serve_one_data_plane()
+    {
+        await using var schema = await TestSchema.CreateAsync();
+        using var data = new TemporaryDirectory();
+        using var issuer = new TestTokenIssuer(data.Combine("issuer.pem"));
+        string[] args = ["--store", "postgres", "--connection-string", schema.ConnectionString, "--instance", "plant", "--trusted-issuer", TestTokenIssuer.Issuer, "--trusted-key", issuer.PublicKeyPath];
+        using var dataA = new TemporaryDirectory();
+        using var dataB = new TemporaryDirectory();
+        await using var serverA = await InProcessServer.StartReadyAsync(dataA.Path, args);
+        await using var serverB = await InProcessServer.StartReadyAsync(dataB.Path, args);
+        using var clientA = DataPlaneClient(serverA, issuer);
+        using var clientB = DataPlaneClient(serverB, issuer);
+        const string model = """
+            [{"@id":"dtmi:doppel:pg:Room;1","@type":"Interface","@context":"dtmi:dtdl:context;3",
+              "contents":[{"@type":"Property","name":"area","schema":"double"},{"@type":"Relationship","name":"near"}]}]
+            """;
+        const string twin = """{"$metadata":{"$model":"dtmi:doppel:pg:Room;1"},"area":12.5}""";
+
+        using var upload = await SendAsync(clientA, serverA, HttpMethod.Post, "models", model);
+        using var createdOnA = await SendAsync(clientA, serverA, HttpMethod.Put, "digitaltwins/room-1", twin);
+        using var createdOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/room-2", twin);
+        using var related = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/room-1/relationships/r1", """{"$targetId":"room-2","$relationshipName":"near"}""");
+        using var readOnB = await SendAsync(clientB, serverB, HttpMethod.Get, "digitaltwins/room-1", null);
+        using var listedOnA = await SendAsync(clientA, serverA, HttpMethod.Get, "digitaltwins/room-2/incomingrelationships", null);
+        using var duplicateOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/room-1", twin, ("If-None-Match", "*"));
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, createdOnA.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, createdOnB.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, related.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readOnB.StatusCode);
+        Assert.Equal(createdOnA.Headers.ETag, readOnB.Headers.ETag);
+        Assert.Equal(12.5, JsonDocument.Parse(await readOnB.Content.ReadAsStringAsync()).RootElement.GetProperty("area").GetDouble());
+        Assert.Contains("\"r1\"", await listedOnA.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, duplicateOnB.StatusCode);
+        Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM twins;"));
+    }
+
     [Fact]
     public async Task Unreachable_postgres_exits_with_code_2_and_one_line_naming_the_server()
     {
@@ -126,6 +165,29 @@ public sealed class PostgreSqlServerTests
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
+    private static TrustingClient DataPlaneClient(InProcessServer server, TestTokenIssuer issuer)
+    {
+        var client = new TrustingClient(server.CaCertificatePath);
+        client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Mint());
+        return client;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(TrustingClient client, InProcessServer server, HttpMethod method, string path, string? json, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(server.BaseAddress, $"instances/plant/{path}?api-version=2023-10-31"));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await client.Http.SendAsync(request);
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int ClosedPort()
@@ -161,6 +223,40 @@ public sealed class PostgreSqlServerTests
         }
 
         throw new TimeoutException($"The server process was not ready in time. stderr: {server.ErrorOutput}");
+    }
+
+    /// <summary>
+    /// Signs data-plane tokens with an ECDSA P-256 key whose public half is a PEM file for <c>--trusted-key</c>:
+    /// a compact ES256 JWT built by hand, so these tests need no token library.
+    /// </summary>
+    private sealed class TestTokenIssuer : IDisposable
+    {
+        public const string Issuer = "https://issuer.doppel.test/postgres/v2.0";
+
+        private readonly System.Security.Cryptography.ECDsa _key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+        public TestTokenIssuer(string publicKeyPath)
+        {
+            PublicKeyPath = publicKeyPath;
+            File.WriteAllText(publicKeyPath, _key.ExportSubjectPublicKeyInfoPem());
+        }
+
+        public string PublicKeyPath { get; }
+
+        public string Mint()
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var header = Base64Url("""{"alg":"ES256","typ":"JWT"}"""u8);
+            var payload = Base64Url(System.Text.Encoding.UTF8.GetBytes(
+                $$"""{"iss":"{{Issuer}}","aud":"https://digitaltwins.azure.net","iat":{{now - 60}},"nbf":{{now - 60}},"exp":{{now + 3600}},"oid":"00000000-0000-0000-0000-000000000001","tid":"tenant"}"""));
+            // JWS wants the raw r||s signature, which is .NET's default format for ECDsa.
+            var signature = _key.SignData(System.Text.Encoding.ASCII.GetBytes($"{header}.{payload}"), System.Security.Cryptography.HashAlgorithmName.SHA256);
+            return $"{header}.{payload}.{Base64Url(signature)}";
+        }
+
+        public void Dispose() => _key.Dispose();
+
+        private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>A new schema in the test database, the search path of <see cref="ConnectionString"/>; dropped afterwards.</summary>

@@ -51,6 +51,12 @@ internal static class JsonTreeReader
             error = new JsonReadError(CleanMessage(ex.Message), (int)reader.BytesConsumed);
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // An escape such as "\ud800" is valid JSON syntax but no valid string; the reader says so only on decoding.
+            error = new JsonReadError(ex.Message, (int)reader.TokenStartIndex + bomShift);
+            return null;
+        }
     }
 
     private static JsonNode ReadValue(ref Utf8JsonReader reader, int shift)

@@ -107,7 +107,12 @@ internal static class ReferenceRules
             return "Interface";
         }
 
-        foreach (var type in target.Standard!.Types)
+        if (target.Standard is null)
+        {
+            return null;
+        }
+
+        foreach (var type in target.Standard.Types)
         {
             if (model.Classes.ContainsKey(type))
             {

@@ -31,7 +31,7 @@ public static class ModelsApi
         var body = await RequestBody.ReadAsync(context, options.MaxModelsRequestBytes, RequestBody.Json);
         var added = await models.AddAsync(request.Instance.Id, body, context.RequestAborted);
         var json = new JsonArray([.. added.Select(m => (JsonNode)ModelService.ToJson(m, includeDefinition: false))]);
-        return AdtResponses.Json(json.ToJsonString(), status: StatusCodes.Status201Created);
+        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions), status: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ModelService models)
@@ -57,14 +57,14 @@ public static class ModelsApi
             json["nextLink"] = Paging.NextLink(context, next.ToString(CultureInfo.InvariantCulture));
         }
 
-        return AdtResponses.Json(json.ToJsonString());
+        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ModelService models)
     {
         var request = DataPlaneRequest.Of(context);
         var model = await models.GetAsync(request.Instance.Id, request.Segment(1), context.RequestAborted);
-        return AdtResponses.Json(ModelService.ToJson(model, IncludeDefinition(context)).ToJsonString());
+        return AdtResponses.Json(ModelService.ToJson(model, IncludeDefinition(context)).ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, ModelService models)

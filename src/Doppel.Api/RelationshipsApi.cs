@@ -71,7 +71,7 @@ public static class RelationshipsApi
             json["nextLink"] = Paging.NextLink(context, next.Id);
         }
 
-        return AdtResponses.Json(json.ToJsonString());
+        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     private static async Task<IResult> ListIncomingAsync(HttpContext context, RelationshipService relationships)
@@ -99,7 +99,7 @@ public static class RelationshipsApi
             json["nextLink"] = Paging.NextLink(context, JsonSerializer.Serialize(new[] { next.SourceId, next.Id }));
         }
 
-        return AdtResponses.Json(json.ToJsonString());
+        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     private static string TryJson(string token)

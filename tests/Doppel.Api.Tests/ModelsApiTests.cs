@@ -164,6 +164,20 @@ public sealed class ModelsApiTests : IAsyncLifetime
         Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(Samples.Space).RootElement, model));
     }
 
+    [Fact]
+    public async Task Definition_is_stored_as_uploaded_and_non_ASCII_text_is_not_escaped()
+    {
+        const string model = """{"@id":"dtmi:doppel:test:Size;1" ,  "@type":"Interface","@context":"dtmi:dtdl:context;3","displayName":{"de":"Größe <m²> & mehr"}}""";
+
+        using var upload = await _client.PostAsync("models", "[\n  " + model + "\n]");
+        using var get = await _client.GetAsync("models?includeModelDefinition=true");
+
+        await Adt.OkAsync(upload, HttpStatusCode.Created);
+        var text = await get.Content.ReadAsStringAsync();
+        Assert.Contains("\"de\":\"Größe <m²> & mehr\"", text, StringComparison.Ordinal);
+        Assert.Equal("Größe <m²> & mehr", (await Adt.JsonAsync(get)).GetProperty("value")[0].GetProperty("displayName").GetProperty("de").GetString());
+    }
+
     [Theory]
     [InlineData("dtmi:doppel:none;1", HttpStatusCode.NotFound, "ModelNotFound")]
     [InlineData("not-a-dtmi", HttpStatusCode.BadRequest, "InvalidArgument")]

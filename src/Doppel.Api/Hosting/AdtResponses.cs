@@ -35,7 +35,7 @@ public static class AdtResponses
 
         context.Response.StatusCode = StatusOf(error.Kind);
         context.Response.Headers["x-ms-error-code"] = error.Code;
-        return WriteJsonAsync(context, new JsonObject { ["error"] = body }.ToJsonString());
+        return WriteJsonAsync(context, new JsonObject { ["error"] = body }.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     /// <summary>Writes a JSON text as the body with ADT's content type.</summary>

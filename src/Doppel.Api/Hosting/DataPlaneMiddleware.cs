@@ -85,7 +85,7 @@ public sealed partial class DataPlaneMiddleware(
                             ["message"] = $"The method {context.Request.Method} is not allowed on this resource.",
                         },
                     };
-                    await AdtResponses.WriteJsonAsync(context, body.ToJsonString()).ConfigureAwait(false);
+                    await AdtResponses.WriteJsonAsync(context, body.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions)).ConfigureAwait(false);
                 }
             }
         }
@@ -114,7 +114,7 @@ public sealed partial class DataPlaneMiddleware(
             {
                 ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "NotImplemented", ["message"] = ex.Message },
             };
-            await AdtResponses.WriteJsonAsync(context, body.ToJsonString()).ConfigureAwait(false);
+            await AdtResponses.WriteJsonAsync(context, body.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -8,6 +8,12 @@ namespace Doppel.Twins.Json;
 /// <summary>Small helpers for ADT's wire format: ETags, timestamps, JSON parsing with limits.</summary>
 public static class WireFormat
 {
+    /// <summary>
+    /// How Doppel writes JSON: non-ASCII and HTML-sensitive characters as they are (UTF-8), not as <c>\uXXXX</c>,
+    /// so stored documents and responses read like what the client sent. Bodies are always served as JSON.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A new weak ETag, <c>W/"uuid"</c>, as ADT makes them.</summary>
     public static string NewETag() => $"W/\"{Guid.NewGuid()}\"";
 

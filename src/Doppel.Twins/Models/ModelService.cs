@@ -71,31 +71,34 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
     /// <summary>Validates and stores one upload (a JSON array of Interfaces); all or nothing.</summary>
     public async Task<IReadOnlyList<StoredModel>> AddAsync(string instanceId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var root = WireFormat.ParseBody(body, 256, AdtErrorCodes.DtdlParserError);
-        if (root is not JsonArray array)
+        using var upload = ParseUpload(body);
+        var root = upload.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
         {
             throw AdtErrors.InvalidArgument("The request body must be a JSON array of DTDL Interfaces.");
         }
 
-        if (array.Count == 0)
+        var count = root.GetArrayLength();
+        if (count == 0)
         {
             throw AdtErrors.InvalidArgument("The request body must contain at least one DTDL Interface.");
         }
 
-        if (array.Count > limits.MaxModelsPerUpload)
+        if (count > limits.MaxModelsPerUpload)
         {
             throw AdtErrors.LimitExceeded(string.Create(CultureInfo.InvariantCulture,
-                $"The upload has {array.Count} models; at most {limits.MaxModelsPerUpload} can be added in one request."));
+                $"The upload has {count} models; at most {limits.MaxModelsPerUpload} can be added in one request."));
         }
 
-        var documents = new List<DtdlDocument>(array.Count);
-        var ids = new List<string?>(array.Count);
-        for (var i = 0; i < array.Count; i++)
+        // Each model is kept exactly as it was sent: its own slice of the request body.
+        var documents = new List<DtdlDocument>(count);
+        var ids = new List<string?>(count);
+        var i = 0;
+        foreach (var element in root.EnumerateArray())
         {
-            var text = array[i]?.ToJsonString() ?? "null";
-            documents.Add(DtdlDocument.FromText(string.Create(CultureInfo.InvariantCulture, $"models[{i}]"), text));
-            ids.Add(array[i] is JsonObject obj && obj.TryGetPropertyValue("@id", out var id) && id is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                ? v.GetValue<string>()
+            documents.Add(DtdlDocument.FromText(string.Create(CultureInfo.InvariantCulture, $"models[{i++}]"), element.GetRawText()));
+            ids.Add(element.ValueKind == JsonValueKind.Object && element.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
                 : null);
         }
 
@@ -121,16 +124,16 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
             var now = timeProvider.GetUtcNow();
             var newModels = new List<NewModel>(result.Models.Uploaded.Count);
             var byId = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < ids.Count; i++)
+            for (var d = 0; d < ids.Count; d++)
             {
-                if (ids[i] is { } id)
+                if (ids[d] is { } id)
                 {
-                    byId[id] = documents[i].Name;
-                    var definition = Encoding.UTF8.GetString(documents[i].Utf8.Span);
+                    byId[id] = documents[d].Name;
+                    var definition = Encoding.UTF8.GetString(documents[d].Utf8.Span);
                     if (Encoding.UTF8.GetByteCount(definition) > limits.MaxModelBytes)
                     {
                         throw AdtErrors.DtdlInvalid([new AdtErrorDetail(AdtErrorCodes.DtdlParserError,
-                            string.Create(CultureInfo.InvariantCulture, $"{documents[i].Name}: the model {id} is larger than {limits.MaxModelBytes} bytes."))]);
+                            string.Create(CultureInfo.InvariantCulture, $"{documents[d].Name}: the model {id} is larger than {limits.MaxModelBytes} bytes."))]);
                     }
 
                     var info = result.Models.Interfaces[id];
@@ -357,7 +360,24 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
             json[language] = text;
         }
 
-        return json.ToJsonString();
+        return json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions);
+    }
+
+    private static JsonDocument ParseUpload(ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            throw AdtErrors.MalformedJson(AdtErrorCodes.DtdlParserError, "the body is empty.");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            throw AdtErrors.MalformedJson(AdtErrorCodes.DtdlParserError, ex.Message);
+        }
     }
 
     private SemaphoreSlim Lock(string instanceId) => _locks.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));

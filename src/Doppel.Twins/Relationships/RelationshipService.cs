@@ -77,7 +77,7 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
         }
 
         var document = Build(sourceId, relationshipId, targetId, name, WireFormat.NewETag(), relationship, definition);
-        var stored = new StoredRelationship(sourceId, relationshipId, targetId, name, (string)document["$etag"]!, document.ToJsonString());
+        var stored = new StoredRelationship(sourceId, relationshipId, targetId, name, (string)document["$etag"]!, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
         var mode = ifNoneMatch is null ? StoreWriteMode.Upsert : StoreWriteMode.CreateOnly;
         var outcome = await store.Relationships.WriteAsync(instanceId, stored, mode, null, LimitsFor(definition), cancellationToken).ConfigureAwait(false);
         return Check(outcome, stored, sourceId, relationshipId, name, definition) ?? throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
@@ -113,7 +113,7 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             }
 
             var document = Build(sourceId, relationshipId, current.TargetId, current.Name, WireFormat.NewETag(), working, definition);
-            var stored = new StoredRelationship(sourceId, relationshipId, current.TargetId, current.Name, (string)document["$etag"]!, document.ToJsonString());
+            var stored = new StoredRelationship(sourceId, relationshipId, current.TargetId, current.Name, (string)document["$etag"]!, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
             var outcome = await store.Relationships.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, LimitsFor(definition), cancellationToken).ConfigureAwait(false);
             if (Check(outcome, stored, sourceId, relationshipId, current.Name, definition) is { } written)
             {
@@ -280,7 +280,7 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             throw AdtErrors.RelationshipInvalid(errors);
         }
 
-        var size = Encoding.UTF8.GetByteCount(document.ToJsonString());
+        var size = Encoding.UTF8.GetByteCount(document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
         if (size > limits.MaxTwinBytes)
         {
             throw AdtErrors.RelationshipInvalid([string.Create(CultureInfo.InvariantCulture, $"The relationship is {size} bytes; at most {limits.MaxTwinBytes} are allowed.")]);

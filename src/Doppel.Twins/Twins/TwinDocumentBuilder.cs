@@ -106,7 +106,7 @@ internal sealed class TwinDocumentBuilder(DataPlaneLimits limits)
         }
 
         document["$metadata"] = outMetadata;
-        var size = Encoding.UTF8.GetByteCount(document.ToJsonString());
+        var size = Encoding.UTF8.GetByteCount(document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
         if (size > limits.MaxTwinBytes)
         {
             throw AdtErrors.TwinInvalid([$"The twin is {size} bytes; a twin may have at most {limits.MaxTwinBytes} bytes."]);

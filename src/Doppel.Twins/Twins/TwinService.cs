@@ -64,7 +64,7 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
 
         var etag = WireFormat.NewETag();
         var document = _builder.Build(twinId, etag, twin, model, instanceModels.Set, null, null, timeProvider.GetUtcNow());
-        var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString());
+        var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
         var mode = ifNoneMatch is null ? StoreWriteMode.Upsert : StoreWriteMode.CreateOnly;
         var outcome = await store.Twins.WriteAsync(instanceId, stored, mode, null, limits.MaxTwinsPerInstance, cancellationToken).ConfigureAwait(false);
         return outcome switch
@@ -117,7 +117,7 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
 
             var etag = WireFormat.NewETag();
             var document = _builder.Build(twinId, etag, working, model, instanceModels.Set, previous, touched, timeProvider.GetUtcNow());
-            var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString());
+            var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
             var outcome = await store.Twins.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, limits.MaxTwinsPerInstance, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
@@ -181,7 +181,7 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
         var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var document = (JsonObject)JsonNode.Parse(current.Document)!;
         CheckComponent(instanceModels, current, document, twinId, component);
-        return new ComponentResult(current.ETag, document[component]!.ToJsonString());
+        return new ComponentResult(current.ETag, document[component]!.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 
     /// <summary>

@@ -140,7 +140,8 @@ internal sealed partial class ElementReader
         var id = ((JsonString)idNode).Value;
         if (cls == "Interface" && id.Length > model.InterfaceIdMaxLength)
         {
-            diagnostics.Add("idTooLongForType", document, idNode.Offset, id, value: id, type: cls, restriction: model.InterfaceIdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            diagnostics.Add("idTooLongForType", document, idNode.Offset, id, value: id, type: cls,
+                extra: new Dictionary<string, string?> { ["count1"] = model.InterfaceIdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         foreach (var prefix in context.ReservedIdPrefixes)
@@ -183,11 +184,11 @@ internal sealed partial class ElementReader
                     diagnostics.Add("disallowedIdFragment", document, idNode.Offset, text);
                 }
 
-                diagnostics.Add("invalidId", document, idNode.Offset, value: text);
+                diagnostics.Add("invalidId", document, idNode.Offset, value: text, restriction: model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return false;
             }
 
-            deferred.Add(("invalidId", document, idNode.Offset, text));
+            deferred.Add(("invalidId", document, idNode.Offset, text, model.Version));
 
             // A nameless layer ("…;1#") is the base definition again.
             layer = hash < text.Length - 1 ? text[(hash + 1)..] : null;
@@ -202,13 +203,14 @@ internal sealed partial class ElementReader
 
         if (id.Length > model.IdMaxLength)
         {
-            diagnostics.Add("idTooLong", document, idNode.Offset, value: id, restriction: model.IdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            diagnostics.Add("idTooLong", document, idNode.Offset, value: id, restriction: model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                extra: new Dictionary<string, string?> { ["count1"] = model.IdMaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture), ["transformation"] = model.Context.Id });
             return false;
         }
 
         if (!model.IdPattern.IsMatch(id))
         {
-            diagnostics.Add("invalidId", document, idNode.Offset, value: id);
+            diagnostics.Add("invalidId", document, idNode.Offset, value: id, restriction: model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return false;
         }
 
@@ -271,6 +273,9 @@ internal sealed partial class ElementReader
         var cotypes = new List<string>();
         var typeNode = obj["@type"];
         var idText = obj["@id"] is JsonString s ? s.Value : null;
+
+        // The identifier diagnostics name: the given one, or the one the element will be given.
+        var elementId = idText ?? (parent is not null ? GenerateId(parent, parentProperty!, obj) : null);
         if (typeNode is null)
         {
             if (expectedClass is not null && model.Classes.TryGetValue(expectedClass, out var expected)
@@ -281,7 +286,7 @@ internal sealed partial class ElementReader
 
             if (parent is null)
             {
-                diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
+                diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText is null ? "with no @id" : $"'{idText}'", type: string.Join(" or ", model.RootableClasses));
             }
             else
             {
@@ -337,14 +342,14 @@ internal sealed partial class ElementReader
         // A top-level element that is no Interface is reported as such before its unknown types.
         if (parent is null && !materials.Any(model.RootableClasses.Contains))
         {
-            diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText ?? "", type: string.Join(" or ", model.RootableClasses));
+            diagnostics.Add("typeNotRootable", document, obj.Offset, value: idText is null ? "with no @id" : $"'{idText}'", type: string.Join(" or ", model.RootableClasses));
             return (null, cotypes, false);
         }
 
         var undefinedCotype = false;
         foreach (var (term, node) in unknown)
         {
-            undefinedCotype |= CheckUnknownType(document, node, term, context, idText, reportUndefined: materials.Count == 0);
+            undefinedCotype |= CheckUnknownType(document, node, term, context, elementId, reportUndefined: materials.Count == 0);
         }
 
         if (materials.Count == 0 && unknown.Any(u => ClassifyUnknown(u.Term, context) == UnknownKind.Undefined))
@@ -355,13 +360,13 @@ internal sealed partial class ElementReader
         // A layer must still say what the element is.
         if (materials.Count == 0 && isLayer && parent is not null && terms.Count > 0 && terms.All(t => t.Term == "Layer"))
         {
-            diagnostics.Add("layerMissingMaterialType", document, typeNode.Offset, idText ?? parent.Id, parentProperty);
+            diagnostics.Add("layerMissingMaterialType", document, typeNode.Offset, elementId, parentProperty, type: expectedClass);
             return (null, cotypes, false);
         }
 
         if (materials.Count > 1)
         {
-            diagnostics.Add("multipleMaterialTypes", document, typeNode.Offset, idText, value: string.Join(", ", materials));
+            diagnostics.Add("multipleMaterialTypes", document, typeNode.Offset, elementId, value: string.Join(", ", materials));
             return (null, cotypes, false);
         }
 
@@ -441,7 +446,7 @@ internal sealed partial class ElementReader
         };
         if (problem is not null)
         {
-            diagnostics.Add(problem, document, node.Offset, elementId, value: term);
+            diagnostics.Add(problem, document, node.Offset, elementId, value: term, restriction: context.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (kind == UnknownKind.Undefined && !reportUndefined && (!v3 || tenable))
             {
                 tentative!.Add(diagnostics.Items[^1]);

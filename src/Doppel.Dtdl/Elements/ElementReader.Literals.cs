@@ -74,13 +74,13 @@ internal sealed partial class ElementReader
         {
             if (property.MaxLength is { } max && text.Length > max)
             {
-                diagnostics.AddFor("stringTooLong", element, property.Name, value, text, restriction: max.ToString(CultureInfo.InvariantCulture));
+                diagnostics.AddFor("stringTooLong", element, property.Name, value, text, extra: new Dictionary<string, string?> { ["count1"] = max.ToString(CultureInfo.InvariantCulture) });
                 return;
             }
 
             if (property.Pattern is { } pattern && !pattern.IsMatch(text))
             {
-                diagnostics.AddFor("stringInvalid", element, property.Name, value, text, restriction: property.PatternDescription);
+                diagnostics.AddFor("stringInvalid", element, property.Name, value, text, restriction: property.Pattern.ToString());
                 return;
             }
 
@@ -317,7 +317,7 @@ internal sealed partial class ElementReader
             {
                 if (!codes.Add(""))
                 {
-                    diagnostics.AddFor("langStringElementCodeNotUnique", element, property.Name, item, "");
+                    diagnostics.AddFor("langStringElementCodeNotUnique", element, property.Name, item, property.DefaultLanguage);
                 }
 
                 CheckLangStringLength(element, property, item, plain);
@@ -389,7 +389,7 @@ internal sealed partial class ElementReader
 
             if (!codes.Add(code))
             {
-                diagnostics.AddFor("langStringElementCodeNotUnique", element, property.Name, obj, code);
+                diagnostics.AddFor("langStringElementCodeNotUnique", element, property.Name, obj, code.Length == 0 ? property.DefaultLanguage : code);
                 continue;
             }
 
@@ -403,7 +403,7 @@ internal sealed partial class ElementReader
     {
         if (property.MaxLength is { } max && text.Length > max)
         {
-            diagnostics.AddFor("langStringValueTooLong", element, property.Name, node, text, restriction: max.ToString(CultureInfo.InvariantCulture));
+            diagnostics.AddFor("langStringValueTooLong", element, property.Name, node, text, extra: new Dictionary<string, string?> { ["count1"] = max.ToString(CultureInfo.InvariantCulture) });
         }
     }
 

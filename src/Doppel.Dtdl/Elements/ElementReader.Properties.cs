@@ -72,7 +72,17 @@ internal sealed partial class ElementReader
 
             if (!seen.Contains(property.Name))
             {
-                diagnostics.AddFor(MissingPropertyId(element, property), element, property.Name);
+                var missing = MissingPropertyId(element, property);
+                if (missing == "missingDtmiSegPropertyValue")
+                {
+                    // The element's identifier would be derived from its name; the parent's property is where it is missing.
+                    diagnostics.AddFor(missing, element.Parent!, element.ParentProperty, element.Node, property.Name);
+                }
+                else
+                {
+                    diagnostics.AddFor(missing, element, property.Name);
+                }
+
                 element.MissingProperties.Add(diagnostics.Items[^1]);
                 ReportMissingDictionaryKey(element, property);
             }
@@ -160,8 +170,7 @@ internal sealed partial class ElementReader
             && DtdlMetamodel.Instance.Versions[parent.Version].Classes[parent.Class!].Properties.TryGetValue(element.ParentProperty!, out var parentProperty)
             && parentProperty.DictionaryKey == property.Name && element.Node.Members.Any(m => !m.Name.StartsWith('@')))
         {
-            diagnostics.AddFor("missingDictKeyPropertyValue", parent, element.ParentProperty, element.Node, secondaryId: element.Id,
-                extra: new Dictionary<string, string?> { ["auxProperty"] = property.Name });
+            diagnostics.AddFor("missingDictKeyPropertyValue", parent, element.ParentProperty, element.Node, property.Name, secondaryId: element.Id);
             element.MissingProperties.Add(diagnostics.Items[^1]);
         }
     }
@@ -208,7 +217,7 @@ internal sealed partial class ElementReader
         {
             if (v3 && kind is UnknownKind.InvalidDtmi or UnknownKind.NotDtmiNorTerm)
             {
-                diagnostics.AddFor(kind == UnknownKind.InvalidDtmi ? "propertyInvalidDtmi" : "propertyNotDtmiNorTerm", element, term, member.Value, value: term);
+                diagnostics.AddFor(kind == UnknownKind.InvalidDtmi ? "propertyInvalidDtmi" : "propertyNotDtmiNorTerm", element, term, member.Value, value: term, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
             }
 
             return;
@@ -228,7 +237,7 @@ internal sealed partial class ElementReader
             UnknownKind.NotDtmiNorTerm => "propertyNotDtmiNorTerm",
             _ => "propertyUndefinedTerm",
         };
-        diagnostics.AddFor(id, element, term, member.Value, value: term);
+        diagnostics.AddFor(id, element, term, member.Value, value: term, restriction: context.Version.ToString(CultureInfo.InvariantCulture));
 
         // Where a co-type could have brought the property, the element also lacks "a type that allows" it.
         if (AcceptsCotypes(element, context))
@@ -509,7 +518,7 @@ internal sealed partial class ElementReader
 
             if (property.Pattern is { } pattern && !pattern.IsMatch(literal))
             {
-                diagnostics.AddFor("stringInvalid", element, property.Name, unwrapped, literal);
+                diagnostics.AddFor("stringInvalid", element, property.Name, unwrapped, literal, restriction: pattern.ToString());
                 return;
             }
         }

@@ -15,14 +15,14 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
     private static readonly DtdlMetamodel Meta = DtdlMetamodel.Instance;
 
     /// <summary>Findings reported after everything else, as DTDLParser orders them (a layer's invalid identifier).</summary>
-    private readonly List<(string Id, SourceDocument Document, int Offset, string Value)> deferred = [];
+    private readonly List<(string Id, SourceDocument Document, int Offset, string Value, int Version)> deferred = [];
 
     /// <summary>Adds the findings held back until the whole upload is read.</summary>
     public void ReportDeferred()
     {
-        foreach (var (id, document, offset, value) in deferred)
+        foreach (var (id, document, offset, value, version) in deferred)
         {
-            diagnostics.Add(id, document, offset, value: value);
+            diagnostics.Add(id, document, offset, value: value, restriction: version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         deferred.Clear();
@@ -279,7 +279,7 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
         var versionText = specifier.Length > DtdlContextPrefix.Length ? specifier[DtdlContextPrefix.Length..] : "";
         if (versionText.Contains('#', StringComparison.Ordinal))
         {
-            diagnostics.Add("disallowedContextFragment", document, item.Offset, value: specifier);
+            diagnostics.Add("disallowedContextFragment", document, item.Offset, value: specifier, restriction: versionText.Split('#')[0]);
             return null;
         }
 

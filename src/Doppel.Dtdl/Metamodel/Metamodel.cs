@@ -299,6 +299,9 @@ internal sealed class MetaProperty
 
     public required string? PatternDescription { get; init; }
 
+    /// <summary>The language a plain string of a langString property is in (<c>en</c>).</summary>
+    public required string DefaultLanguage { get; init; }
+
     /// <summary>Terms a value is restricted to (Enum's valueSchema: integer or string).</summary>
     public required string[]? Values { get; init; }
 
@@ -345,6 +348,7 @@ internal sealed class MetaProperty
             MaxLength = v.TryGetProperty("maxLength", out var ml) ? ml.GetProperty("").GetInt32() : null,
             Pattern = pattern is null ? null : new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled),
             PatternDescription = v.TryGetProperty("patternDesc", out var pd) ? pd.GetProperty("en-us").GetString() : null,
+            DefaultLanguage = Str(v, "defaultLanguage") ?? "en",
             Values = Strs(v, "values"),
             ValueUris = Strs(v, "valueUris"),
             UniqueAmong = [.. v.GetProperty("uniqueAmong").EnumerateArray().Select(u => (u.GetProperty("class").GetString()!, u.GetProperty("property").GetString()!))],

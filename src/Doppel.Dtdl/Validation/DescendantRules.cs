@@ -105,7 +105,8 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
         }
         else if (deepest > maxDepth)
         {
-            diagnostics.AddFor("excessiveDepthWide", root, null, restriction: maxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            diagnostics.AddFor("excessiveDepthWide", root, null,
+                extra: new Dictionary<string, string?> { ["count1"] = deepest.ToString(System.Globalization.CultureInfo.InvariantCulture), ["count2"] = maxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         void Walk(Element element, int depth)
@@ -150,7 +151,7 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
 
             if (model.IsSubclassOf(element.Class!, excluded))
             {
-                diagnostics.AddFor("excludedType", root, root.ParentProperty, type: excluded, secondaryId: element.Id,
+                diagnostics.AddFor("excludedType", root, root.ParentProperty, type: root.Class, restriction: excluded, secondaryId: element.Id,
                     extra: new Dictionary<string, string?> { ["property"] = string.Join(" or ", control.Properties.Select(p => $"'{p}'")) });
                 return;
             }
@@ -176,7 +177,8 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
                     }
                     else if (index.Find(ancestorId).Stored is { } stored && stored.Components.Count > 0)
                     {
-                        diagnostics.AddFor("excludedType", root, root.ParentProperty, type: excluded, secondaryId: stored.Id);
+                        diagnostics.AddFor("excludedType", root, root.ParentProperty, type: root.Class, restriction: excluded, secondaryId: stored.Id,
+                            extra: new Dictionary<string, string?> { ["property"] = string.Join(" or ", control.Properties.Select(p => $"'{p}'")) });
                         return;
                     }
                 }
@@ -196,7 +198,7 @@ internal sealed class DescendantRules(ElementIndex index, InheritanceRules inher
         {
             if (value.Literals.TryGetValue("enumValue", out var literal) && (integer ? literal is not JsonNumber { IsInteger: true } : literal is not JsonString))
             {
-                diagnostics.AddFor("nonConformantDatatype", value, "enumValue", literal, literal.Describe(), secondaryId: enumElement.Id, type: integer ? "integer" : "string");
+                diagnostics.AddFor("nonConformantDatatype", value, "enumValue", literal, literal is JsonString text ? text.Value : literal.Describe(), secondaryId: enumElement.Id, type: integer ? "integer" : "string");
             }
         }
     }

@@ -32,8 +32,8 @@ internal sealed class InheritanceRules(ElementIndex index, DiagnosticBag diagnos
 
             if (control?.MaxDepth is { } maxDepth && depth > maxDepth)
             {
-                diagnostics.AddFor("excessiveDepthNarrow", element, "extends", element.Node["extends"], restriction: maxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    extra: new Dictionary<string, string?> { ["property"] = "'extends'" });
+                diagnostics.AddFor("excessiveDepthNarrow", element, "extends", element.Node["extends"],
+                    extra: new Dictionary<string, string?> { ["property"] = "'extends'", ["count1"] = depth.ToString(System.Globalization.CultureInfo.InvariantCulture), ["count2"] = maxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 continue;
             }
 

@@ -55,7 +55,8 @@ internal static class LayerMerge
             var clash = target.Cotypes.FirstOrDefault(c => DtdlMetamodel.Instance.SelfAndAncestors(c).SelectMany(t => t.Properties.Values).Any(p => added.Contains(p.Name)));
             if (clash is not null)
             {
-                diagnostics.AddFor("conflictingSupplementalTypes", target, null, layer.Node["@type"], type: clash, restriction: cotype);
+                var shared = DtdlMetamodel.Instance.SelfAndAncestors(clash).SelectMany(t => t.Properties.Values).First(p => added.Contains(p.Name)).Name;
+                diagnostics.AddFor("conflictingSupplementalTypes", target, shared, layer.Node["@type"], type: clash, restriction: cotype);
                 return;
             }
 
@@ -143,7 +144,14 @@ internal static class LayerMerge
                 "string" => "inconsistentStringValues",
                 _ => value is JsonNumber ? "inconsistentNumericValues" : "inconsistentLiteralValues",
             };
-            diagnostics.AddFor(id, target, name, value, value.Describe());
+            if (id == "inconsistentLangStringValues")
+            {
+                diagnostics.AddFor(id, target, name, value, string.Join(", ", ConflictingLanguages(existing, value)), extra: new Dictionary<string, string?> { ["count1"] = "1" });
+            }
+            else
+            {
+                diagnostics.AddFor(id, target, name, value, Text(value), restriction: Text(existing));
+            }
         }
     }
 
@@ -170,7 +178,7 @@ internal static class LayerMerge
             {
                 if (!plural && otherKind.ContainsKey(name))
                 {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(values[0]));
+                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(values[0]), key(values[0]), restriction: "another value");
                     continue;
                 }
 
@@ -187,7 +195,7 @@ internal static class LayerMerge
 
                 if (!plural)
                 {
-                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(value), key(value));
+                    diagnostics.AddFor("inconsistentObjectValues", target, name, node(value), key(value), restriction: key(existing[0]));
                     continue;
                 }
 
@@ -197,19 +205,15 @@ internal static class LayerMerge
     }
 
     /// <summary>Two language-tagged values conflict only where they give one language two texts.</summary>
-    private static bool LangStringsConflict(JsonNode a, JsonNode b)
+    private static bool LangStringsConflict(JsonNode a, JsonNode b) => ConflictingLanguages(a, b).Any();
+
+    private static IEnumerable<string> ConflictingLanguages(JsonNode a, JsonNode b)
     {
         var first = ByLanguage(a);
-        foreach (var (language, text) in ByLanguage(b))
-        {
-            if (first.TryGetValue(language, out var other) && other != text)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return ByLanguage(b).Where(p => first.TryGetValue(p.Key, out var other) && other != p.Value).Select(p => p.Key);
     }
+
+    private static string Text(JsonNode node) => node is JsonString s ? s.Value : node.Describe();
 
     private static Dictionary<string, string> ByLanguage(JsonNode node)
     {

@@ -10,7 +10,7 @@ namespace Doppel.Dtdl.Validation;
 /// </summary>
 internal static class MessageCatalog
 {
-    private static readonly Lazy<FrozenDictionary<string, (string Cause, string Action)>> Templates = new(Load);
+    private static readonly Lazy<FrozenDictionary<string, (string Cause, string Action, FrozenDictionary<string, (string Singular, string Plural)> Support)>> Templates = new(Load);
 
     /// <summary>Fills the templates of <paramref name="validationId"/> (the short form, e.g. <c>invalidId</c>).</summary>
     public static (string Cause, string Action) Format(string validationId, IReadOnlyDictionary<string, string?> args)
@@ -20,17 +20,31 @@ internal static class MessageCatalog
             return (args.TryGetValue("cause", out var cause) ? cause ?? validationId : validationId, args.TryGetValue("action", out var action) ? action ?? "" : "");
         }
 
-        return (Fill(template.Cause, args), Fill(template.Action, args));
+        // Words that agree with a count ("1 value", "3 values", "is"/"are"): itemN and verbN follow countN.
+        var filled = new Dictionary<string, string?>(args);
+        foreach (var (name, forms) in template.Support)
+        {
+            if (!filled.ContainsKey(name))
+            {
+                var count = args.GetValueOrDefault("count" + name[^1]);
+                filled[name] = count == "1" ? forms.Singular : forms.Plural;
+            }
+        }
+
+        return (Fill(template.Cause, filled), Fill(template.Action, filled));
     }
 
-    private static FrozenDictionary<string, (string, string)> Load()
+    private static FrozenDictionary<string, (string, string, FrozenDictionary<string, (string, string)>)> Load()
     {
         using var stream = typeof(MessageCatalog).Assembly.GetManifestResourceStream("Doppel.Dtdl.ParsingErrorMessages.json")
             ?? throw new InvalidOperationException("The DTDL message catalogue is not embedded in the assembly.");
         using var doc = JsonDocument.Parse(stream);
         return doc.RootElement.EnumerateObject().ToFrozenDictionary(
             e => e.Name,
-            e => (e.Value.GetProperty("cause").GetString()!, e.Value.GetProperty("action").GetString()!));
+            e => (e.Value.GetProperty("cause").GetString()!, e.Value.GetProperty("action").GetString()!,
+                e.Value.TryGetProperty("support", out var support)
+                    ? support.EnumerateObject().ToFrozenDictionary(s => s.Name, s => (s.Value.GetProperty("singular").GetString()!, s.Value.GetProperty("plural").GetString()!))
+                    : FrozenDictionary<string, (string, string)>.Empty));
     }
 
     // Placeholders look like {name} or {name:format}. Unknown or empty ones vanish: they carry optional
@@ -73,7 +87,7 @@ internal static class MessageCatalog
         {
             return format switch
             {
-                "p" => "Element",
+                "p" or "n" => "Element",
                 _ => "",
             };
         }

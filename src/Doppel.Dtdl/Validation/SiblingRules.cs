@@ -83,7 +83,8 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
 
         if (rule.DisallowedType is { } disallowed && sibling.Cotypes.Contains(disallowed))
         {
-            diagnostics.AddFor("disallowedType", content, keyName, key, name, secondaryId: sibling.Id, type: ShortName(disallowed));
+            diagnostics.AddFor("disallowedType", content, keyName, key, name, secondaryId: sibling.Id, type: ShortName(disallowed),
+                extra: new Dictionary<string, string?> { ["auxProperty"] = "name" });
         }
         else if (rule.RequiredTypeNames.Length > 0 && !rule.RequiredTypeNames.Contains(sibling.Class))
         {
@@ -114,7 +115,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
         if (supplemental is null)
         {
             diagnostics.AddFor("noMatchingSupplementalProperty", content, keyName, key, name, secondaryId: sibling.Id, type: sibling.Class, restriction: property,
-                extra: new Dictionary<string, string?> { ["auxProperty"] = "name" });
+                extra: new Dictionary<string, string?> { ["auxProperty"] = "name", ["transformation"] = overridesName });
             return;
         }
 

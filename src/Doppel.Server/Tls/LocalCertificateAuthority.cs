@@ -50,9 +50,16 @@ internal static class LocalCertificateAuthority
     private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
 
-    /// <summary>The DNS names the server certificate covers for a host-name suffix.</summary>
+    /// <summary>The location instances live in until the control plane configures others.</summary>
+    public const string DefaultLocation = "local";
+
+    /// <summary>
+    /// The DNS names the server certificate covers for a host-name suffix. Instance host names are
+    /// <c>{name}.api.{location}.{suffix}</c>, and a wildcard covers one label only, so the default location's
+    /// <c>*.api.local.{suffix}</c> is listed as well.
+    /// </summary>
     public static IReadOnlyList<string> DnsNamesFor(string hostSuffix) =>
-        [.. new[] { "localhost", "*.localhost", hostSuffix, "*." + hostSuffix }.Distinct(StringComparer.OrdinalIgnoreCase)];
+        [.. new[] { "localhost", "*.localhost", hostSuffix, "*." + hostSuffix, $"*.api.{DefaultLocation}.{hostSuffix}" }.Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The IP addresses the server certificate covers.</summary>
     public static IReadOnlyList<IPAddress> IpAddresses { get; } = [IPAddress.Loopback, IPAddress.IPv6Loopback];

@@ -33,10 +33,24 @@ public sealed class LocalCertificateAuthorityTests
         Assert.False(server.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
         Assert.Equal("1.3.6.1.5.5.7.3.1", Assert.Single(server.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>()).Value);
         var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
-        Assert.Equal(["localhost", "*.localhost", Suffix, "*." + Suffix], names.EnumerateDnsNames());
+        Assert.Equal(["localhost", "*.localhost", Suffix, "*." + Suffix, "*.api.local." + Suffix], names.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
         Assert.True(server.HasPrivateKey);
         Assert.True(BuildsTo(ca, server, Start));
+    }
+
+    [Theory]
+    [InlineData("plant-1.api.local.", true)]
+    [InlineData("", true)]
+    [InlineData("plant-1.api.westeurope.", false)]
+    public void Server_certificate_covers_instance_host_names_of_the_default_location(string prefix, bool covered)
+    {
+        using var data = new TemporaryDirectory();
+
+        var result = LocalCertificateAuthority.Ensure(data.Path, Suffix, new ManualTimeProvider(Start));
+        using var server = result.Material.ServerCertificate;
+
+        Assert.Equal(covered, server.MatchesHostname(prefix + Suffix));
     }
 
     [Fact]

@@ -27,6 +27,10 @@ public sealed record DtdlParserOptions
     /// <summary>Deepest JSON nesting accepted before the document is rejected as hostile.</summary>
     public int MaxJsonDepth { get; init; } = 64;
 
-    /// <summary>Whether ADT's own rules apply on top of the language: only Interfaces at the top level, and no v2 Interface extending or embedding a v3 one.</summary>
+    /// <summary>
+    /// Whether ADT's own limits apply on top of the language (<see cref="MaxInterfacesPerUpload"/>). The rules ADT
+    /// shares with the language — only Interfaces at the top level, no v2 Interface extending or embedding a v3
+    /// one — always apply.
+    /// </summary>
     public bool ApplyAdtRules { get; init; } = true;
 }

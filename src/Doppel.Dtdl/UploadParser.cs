@@ -39,7 +39,7 @@ internal sealed class UploadParser(DtdlParserOptions options, ModelSet? stored, 
         new SiblingRules(index, inheritance, diagnostics).Check();
         if (options.ApplyAdtRules)
         {
-            AdtRules.Check(index, elements, options, diagnostics);
+            AdtRules.Check(elements, options, diagnostics);
         }
 
         reader.ReportDeferred();

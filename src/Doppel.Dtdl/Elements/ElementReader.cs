@@ -314,6 +314,4 @@ internal sealed partial class ElementReader(DtdlParserOptions options, Diagnosti
     [GeneratedRegex(@"^[1-9][0-9]{0,8}(\.[1-9][0-9]{0,5})?$")]
     private static partial Regex VersionSyntax();
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*$")]
-    private static partial Regex TermSyntax();
 }

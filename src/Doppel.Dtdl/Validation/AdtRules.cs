@@ -7,9 +7,8 @@ internal static class AdtRules
 {
     public const string TooManyModelsCode = "dtmi:doppel:dtdl:tooManyModels";
 
-    public static void Check(ElementIndex index, List<Element> elements, DtdlParserOptions options, DiagnosticBag diagnostics)
+    public static void Check(List<Element> elements, DtdlParserOptions options, DiagnosticBag diagnostics)
     {
-        _ = index;
         var topLevel = elements.Count(e => e.IsTopLevel);
         if (topLevel > options.MaxInterfacesPerUpload)
         {

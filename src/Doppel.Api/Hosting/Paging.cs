@@ -55,7 +55,9 @@ public static class Paging
     /// <summary>
     /// The absolute URL of the next page: the request's own URL (scheme, host, instance prefix, path, query) with the
     /// continuation token replaced. Absolute, because the SDK resolves a relative one against its endpoint and
-    /// would double the instance prefix.
+    /// would double the instance prefix. The path is re-encoded from the decoded segments, not taken from the routed
+    /// path: that one is partly decoded (an id <c>a%2Fb</c>, sent as <c>a%252Fb</c>, reads <c>a%2Fb</c> there) and
+    /// would lead the next request to another id.
     /// </summary>
     public static string NextLink(HttpContext context, string token)
     {
@@ -76,6 +78,9 @@ public static class Paging
         }
 
         query.Append(query.Length == 0 ? '?' : '&').Append(TokenParameter).Append('=').Append(Encode(token));
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{query}";
+        var path = context.Features.Get<DataPlaneRequest>() is { } dataPlane
+            ? string.Concat(dataPlane.Segments.Select(segment => "/" + Uri.EscapeDataString(segment)))
+            : request.Path.ToUriComponent();
+        return $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{path}{query}";
     }
 }

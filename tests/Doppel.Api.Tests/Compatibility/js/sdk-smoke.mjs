@@ -94,7 +94,7 @@ await step("relationships: upsert, get, update, list both ways, delete", async (
   const got = await client.getRelationship("r1", "r1-r2");
   await client.updateRelationship("r1", "r1-r2", [{ op: "replace", path: "/doorCount", value: 2 }], { ifMatch: got.etag });
   const outgoing = [];
-  for await (const r of client.listRelationships("r1", "adjacentTo")) outgoing.push(r);
+  for await (const r of client.listRelationships("r1", { relationshipName: "adjacentTo" })) outgoing.push(r);
   assert.equal(outgoing.length, 1);
   assert.equal(outgoing[0].doorCount, 2);
   const incoming = [];

@@ -66,16 +66,17 @@ public sealed partial class DataPlaneMiddleware(
             context.User = authentication.Principal;
             CheckApiVersion(context);
             await next(context).ConfigureAwait(false);
-            if (!context.Response.HasStarted && context.GetEndpoint() is null)
+            if (!context.Response.HasStarted)
             {
-                if (context.Response.StatusCode == StatusCodes.Status404NotFound)
+                if (context.GetEndpoint() is null && context.Response.StatusCode == StatusCodes.Status404NotFound)
                 {
                     throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.NotFound, $"The data plane has no resource at {context.Request.Path}.");
                 }
 
+                // Routing answers a method the resource lacks through an endpoint of its own (405 with Allow, no
+                // body), so this cannot wait for a missing endpoint: every 405 gets ADT's envelope.
                 if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
                 {
-                    context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                     context.Response.Headers["x-ms-error-code"] = AdtErrorCodes.MethodNotAllowed;
                     var body = new System.Text.Json.Nodes.JsonObject
                     {

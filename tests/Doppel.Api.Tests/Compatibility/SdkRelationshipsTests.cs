@@ -64,6 +64,24 @@ public sealed class SdkRelationshipsTests(SdkServer sdk)
     }
 
     [SkippableFact]
+    public async Task Relationship_and_twin_ids_that_need_percent_encoding_work_in_every_relationship_call()
+    {
+        var result = await sdk.RunAsync("relationships.mjs", "reserved-ids");
+
+        var (source, target, id) = (result.Text("source")!, result.Text("target")!, result.Text("id")!);
+        result.Succeeded("created", 200, etag: true);
+        Assert.Equal((id, source, target), (result.Text("created.body.$relationshipId"), result.Text("created.body.$sourceId"), result.Text("created.body.$targetId")));
+        result.Succeeded("got", 200, etag: true);
+        Assert.Equal(id, result.Text("got.body.$relationshipId"));
+        result.Succeeded("updated", 204, etag: true);
+        Assert.Equal((id, source, target, 2), (result.Text("outgoing.0.id"), result.Text("outgoing.0.sourceId"), result.Text("outgoing.0.targetId"), result.Number("outgoing.0.doorCount")));
+        Assert.Equal((id, source), (result.Text("incoming.0.relationshipId"), result.Text("incoming.0.sourceId")));
+        Assert.Equal($"/digitaltwins/{Uri.EscapeDataString(source)}/relationships/{Uri.EscapeDataString(id)}", result.Text("incoming.0.relationshipLink"));
+        result.Succeeded("deleted", 204);
+        result.FailedWith("gone", 404, "RelationshipNotFound");
+    }
+
+    [SkippableFact]
     public async Task Relationship_checks_against_the_model_surface_with_ADTs_codes()
     {
         var result = await sdk.RunAsync("relationships.mjs", "model-checks");

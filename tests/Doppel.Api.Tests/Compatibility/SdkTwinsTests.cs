@@ -84,6 +84,35 @@ public sealed class SdkTwinsTests(SdkServer sdk)
     }
 
     [SkippableFact]
+    public async Task Property_values_of_every_schema_round_trip_unchanged_through_upsert_get_and_patch()
+    {
+        var result = await sdk.RunAsync("twins.mjs", "property-values");
+
+        Assert.True(JsonElement.DeepEquals(result.At("sent"), result.At("created")), $"PUT changed values: {result.At("created")}");
+        Assert.True(JsonElement.DeepEquals(result.At("sent"), result.At("got")), $"GET changed values: {result.At("got")}");
+        Assert.Equal("ünï \"quoted\" <tag> & 😀 \\ / \n", result.Text("got.s"));
+        Assert.Equal(9007199254740991, result.At("got.l").GetInt64());
+        Assert.Equal(1e-7, result.At("got.d").GetDouble());
+        result.Succeeded("patched", 204, etag: true);
+        Assert.Equal(-123456.789, result.At("after.d").GetDouble());
+        Assert.Equal(["key with space", "ü", "new"], result.Names("after.tags"));
+        Assert.Equal(("Side", -5), (result.Text("after.address.street"), result.Number("after.address.number")));
+        Assert.Equal(0, result.At("after.readings").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task Twenty_concurrent_updates_with_one_ETag_have_one_winner_and_nineteen_PreconditionFailed()
+    {
+        var result = await sdk.RunAsync("twins.mjs", "concurrent-if-match");
+
+        var outcomes = result.At("outcomes").EnumerateArray().ToList();
+        var winner = Assert.Single(outcomes, o => o.Number("status") == 204);
+        Assert.Equal(19, outcomes.Count(o => o.Number("status") == 412 && o.Text("code") == "PreconditionFailed"));
+        Assert.Equal(winner.Text("etag"), result.Text("after.etag"));
+        Assert.Equal(winner.Number("value"), result.Number("after.area"));
+    }
+
+    [SkippableFact]
     public async Task Twin_ids_with_reserved_and_unicode_characters_round_trip_through_the_SDK()
     {
         var result = await sdk.RunAsync("twins.mjs", "reserved-ids");

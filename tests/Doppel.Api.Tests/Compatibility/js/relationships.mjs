@@ -79,6 +79,30 @@ await run({
     };
   },
 
+  "reserved-ids": async () => {
+    const source = "room/a ü";
+    const target = "room?b#%2F";
+    const id = "rel/1 ?#%25 名";
+    await setup(source, target);
+    const created = await client.upsertRelationship(source, id, adjacent(target, 1));
+    const got = await client.getRelationship(source, id);
+    const updated = await client.updateRelationship(source, id, [{ op: "replace", path: "/doorCount", value: 2 }], { ifMatch: got.etag });
+    const outgoing = await collect(client.listRelationships(source, { relationshipName: "adjacentTo" }));
+    const incoming = await collect(client.listIncomingRelationships(target));
+    const deleted = await client.deleteRelationship(source, id, { ifMatch: updated.etag });
+    const gone = await failure(client.getRelationship(source, id));
+    return {
+      source, target, id,
+      created: { ...meta(created), body: created.body },
+      got: { ...meta(got), body: got.body },
+      updated: meta(updated),
+      outgoing: outgoing.map((r) => ({ id: r.$relationshipId, sourceId: r.$sourceId, targetId: r.$targetId, doorCount: r.doorCount })),
+      incoming,
+      deleted: meta(deleted),
+      gone,
+    };
+  },
+
   "model-checks": async () => {
     await setup("room-a", "room-b");
     await client.upsertDigitalTwin("floor-1", JSON.stringify(floorTwin()));

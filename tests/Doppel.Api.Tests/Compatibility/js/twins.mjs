@@ -1,6 +1,6 @@
 // Twins through the official SDK: upsert (create-only with ifNoneMatch), get, JSON Patch with ETags, delete with
 // ETags, ids that need percent-encoding. Driven by SdkTwinsTests.cs.
-import { client, failure, meta, run, wire } from "./harness.mjs";
+import { client, failure, inParallel, meta, run, wire } from "./harness.mjs";
 import { roomTwin, setup } from "./dtdl.mjs";
 
 const patchRequests = (mark) =>
@@ -81,6 +81,59 @@ await run({
       again,
       wildcard: meta(wildcard),
     };
+  },
+
+  "property-values": async () => {
+    const sensor = {
+      "@id": "dtmi:compat:Sensor;1", "@type": "Interface", "@context": "dtmi:dtdl:context;3",
+      contents: [
+        ["i", "integer"], ["l", "long"], ["d", "double"], ["f", "float"], ["b", "boolean"], ["s", "string"],
+        ["date", "date"], ["dateTime", "dateTime"], ["time", "time"], ["duration", "duration"],
+      ].map(([name, schema]) => ({ "@type": "Property", name, schema })).concat([
+        { "@type": "Property", name: "mode", schema: { "@type": "Enum", valueSchema: "string", enumValues: [{ name: "on", enumValue: "on" }, { name: "off", enumValue: "off" }] } },
+        { "@type": "Property", name: "tags", schema: { "@type": "Map", mapKey: { name: "k", schema: "string" }, mapValue: { name: "v", schema: "string" } } },
+        { "@type": "Property", name: "address", schema: { "@type": "Object", fields: [{ name: "street", schema: "string" }, { name: "number", schema: "integer" }] } },
+        { "@type": "Property", name: "readings", schema: { "@type": "Array", elementSchema: "double" } },
+      ]),
+    };
+    await client.createModels([sensor]);
+    const values = {
+      i: 2147483647, l: 9007199254740991, d: 1e-7, f: 0.5, b: false, s: "ünï \"quoted\" <tag> & 😀 \\ / \n",
+      date: "2024-02-29", dateTime: "2024-02-29T12:34:56.789Z", time: "12:34:56", duration: "P1DT2H",
+      mode: "on", tags: { "key with space": "v1", "ü": "" }, address: { street: "Main", number: -5 }, readings: [1.5, -2, 0],
+    };
+    const created = await client.upsertDigitalTwin("sensor-1", JSON.stringify({ $metadata: { $model: sensor["@id"] }, ...values }));
+    const got = await client.getDigitalTwin("sensor-1");
+    const pick = (body) => Object.fromEntries(Object.keys(values).map((k) => [k, body[k]]));
+    const patched = await client.updateDigitalTwin("sensor-1", [
+      { op: "replace", path: "/d", value: -123456.789 },
+      { op: "add", path: "/tags/new", value: "x" },
+      { op: "replace", path: "/address/street", value: "Side" },
+      { op: "replace", path: "/readings", value: [] },
+    ]);
+    const after = await client.getDigitalTwin("sensor-1");
+    return {
+      sent: values,
+      created: pick(created.body),
+      got: pick(got.body),
+      patched: meta(patched),
+      after: { d: after.body.d, tags: after.body.tags, address: after.body.address, readings: after.body.readings },
+    };
+  },
+
+  "concurrent-if-match": async () => {
+    await setup();
+    const created = await client.upsertDigitalTwin("race", JSON.stringify(roomTwin({ area: 0 })));
+    const outcomes = await inParallel(Array.from({ length: 20 }, (_, i) => async () => {
+      try {
+        const r = await client.updateDigitalTwin("race", [{ op: "replace", path: "/area", value: i + 1 }], { ifMatch: created.etag });
+        return { status: meta(r).status, etag: r.etag, value: i + 1 };
+      } catch (error) {
+        return { status: error.statusCode, code: error.code };
+      }
+    }), 20);
+    const after = await client.getDigitalTwin("race");
+    return { outcomes, after: { etag: after.etag, area: after.body.area } };
   },
 
   "reserved-ids": async () => {

@@ -24,6 +24,7 @@ public sealed class PostgreSqlDataPlaneStore : IDataPlaneStore
         Models = new PostgreSqlModelStore(store.Database);
         Twins = new PostgreSqlTwinStore(store.Database);
         Relationships = new PostgreSqlRelationshipStore(store.Database);
+        Outbox = new PostgreSqlOutboxStore(store.Database);
     }
 
     /// <inheritdoc />
@@ -34,6 +35,9 @@ public sealed class PostgreSqlDataPlaneStore : IDataPlaneStore
 
     /// <inheritdoc />
     public IRelationshipStore Relationships { get; }
+
+    /// <inheritdoc />
+    public IOutboxStore Outbox { get; }
 }
 
 /// <summary>Commands and the per-instance write lock shared by the data-plane tables.</summary>
@@ -47,6 +51,37 @@ internal static class DataPlaneSql
     {
         await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock($1, hashtext($2));", Int(InstanceLockClass), Text(instanceId));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the write <paramref name="sql"/> and appends <paramref name="change"/> to the instance's outbox at the
+    /// next position, both in one batch: the event costs no round trip of its own. The caller holds the instance
+    /// lock, so positions are handed out in commit order. Returns the rows the write changed.
+    /// </summary>
+    public static async Task<int> ExecuteWithEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string instanceId, ChangeEvent change, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var write = new NpgsqlBatchCommand(sql);
+        write.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(write);
+        var append = new NpgsqlBatchCommand("""
+            WITH next AS (
+                INSERT INTO outbox_positions AS p (instance_id, last_seq) VALUES ($1, 1)
+                ON CONFLICT (instance_id) DO UPDATE SET last_seq = p.last_seq + 1
+                RETURNING p.last_seq)
+            INSERT INTO outbox (instance_id, seq, id, type, subject, time, traceparent, data)
+            SELECT $1, last_seq, $2, $3, $4, $5, $6, $7 FROM next;
+            """);
+        append.Parameters.Add(Text(instanceId));
+        append.Parameters.Add(Text(change.Id));
+        append.Parameters.Add(Text(change.Type));
+        append.Parameters.Add(Text(change.Subject));
+        append.Parameters.Add(Time(change.Time));
+        append.Parameters.Add(Text(change.TraceParent));
+        append.Parameters.Add(Text(change.Data));
+        batch.BatchCommands.Add(append);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return write.RecordsAffected;
     }
 
     public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] parameters)
@@ -64,8 +99,12 @@ internal static class DataPlaneSql
 
     public static NpgsqlParameter Bool(bool value) => new NpgsqlParameter<bool> { TypedValue = value };
 
-    public static NpgsqlParameter Time(DateTimeOffset value) =>
-        new NpgsqlParameter<DateTimeOffset> { TypedValue = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    /// <summary>A timestamptz parameter, cut to the microsecond that PostgreSQL keeps (as the SQLite store does).</summary>
+    public static NpgsqlParameter Time(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return new NpgsqlParameter<DateTimeOffset> { TypedValue = utc.AddTicks(-(utc.Ticks % 10)), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    }
 
     public static async Task<long> ScalarLongAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {

@@ -19,7 +19,7 @@ internal sealed class PostgreSqlRelationshipStore(PostgreSqlDatabase database) :
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, ChangeEvent change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
@@ -75,18 +75,18 @@ internal sealed class PostgreSqlRelationshipStore(PostgreSqlDatabase database) :
                 }
             }
 
-            await ExecuteAsync(connection, transaction, """
+            await ExecuteWithEventAsync(connection, transaction, """
                 INSERT INTO relationships (instance_id, source_id, id, target_id, name, etag, document)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 ON CONFLICT (instance_id, source_id, id) DO UPDATE SET
                     target_id = excluded.target_id, name = excluded.name, etag = excluded.etag, document = excluded.document;
-                """, ct,
+                """, instanceId, change, ct,
                 Text(instanceId), Text(relationship.SourceId), Text(relationship.Id), Text(relationship.TargetId),
                 Text(relationship.Name), Text(relationship.ETag), Text(relationship.Document)).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
@@ -103,8 +103,8 @@ internal sealed class PostgreSqlRelationshipStore(PostgreSqlDatabase database) :
                 return (StoreWriteOutcome.PreconditionFailed, false);
             }
 
-            await ExecuteAsync(connection, transaction,
-                "DELETE FROM relationships WHERE instance_id = $1 AND source_id = $2 AND id = $3;", ct,
+            await ExecuteWithEventAsync(connection, transaction,
+                "DELETE FROM relationships WHERE instance_id = $1 AND source_id = $2 AND id = $3;", instanceId, change, ct,
                 Text(instanceId), Text(sourceId), Text(relationshipId)).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);

@@ -18,7 +18,7 @@ internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinSt
                 : null;
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, ChangeEvent change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
@@ -44,21 +44,21 @@ internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinSt
                     return (StoreWriteOutcome.LimitReached, false);
                 }
 
-                await ExecuteAsync(connection, transaction,
-                    "INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($1, $2, $3, $4, $5);", ct,
+                await ExecuteWithEventAsync(connection, transaction,
+                    "INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($1, $2, $3, $4, $5);", instanceId, change, ct,
                     Text(instanceId), Text(twin.Id), Text(twin.ModelId), Text(twin.ETag), Text(twin.Document)).ConfigureAwait(false);
             }
             else
             {
-                await ExecuteAsync(connection, transaction,
-                    "UPDATE twins SET model_id = $3, etag = $4, document = $5 WHERE instance_id = $1 AND id = $2;", ct,
+                await ExecuteWithEventAsync(connection, transaction,
+                    "UPDATE twins SET model_id = $3, etag = $4, document = $5 WHERE instance_id = $1 AND id = $2;", instanceId, change, ct,
                     Text(instanceId), Text(twin.Id), Text(twin.ModelId), Text(twin.ETag), Text(twin.Document)).ConfigureAwait(false);
             }
 
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, ct) =>
         {
             await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
@@ -85,8 +85,8 @@ internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinSt
                 return (StoreWriteOutcome.HasRelationships, false);
             }
 
-            await ExecuteAsync(connection, transaction,
-                "DELETE FROM twins WHERE instance_id = $1 AND id = $2;", ct,
+            await ExecuteWithEventAsync(connection, transaction,
+                "DELETE FROM twins WHERE instance_id = $1 AND id = $2;", instanceId, change, ct,
                 Text(instanceId), Text(twinId)).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);

@@ -60,5 +60,23 @@ internal static class PostgreSqlMigrations
             CREATE INDEX relationships_by_target ON relationships (instance_id, target_id, source_id, id);
             CREATE INDEX relationships_by_name ON relationships (instance_id, source_id, name);
             """),
+        new(3, "create the change-event outbox", """
+            CREATE TABLE outbox_positions (
+                instance_id text   COLLATE "C" NOT NULL PRIMARY KEY,
+                last_seq    bigint NOT NULL
+            );
+
+            CREATE TABLE outbox (
+                instance_id text        COLLATE "C" NOT NULL,
+                seq         bigint      NOT NULL,
+                id          text        NOT NULL,
+                type        text        NOT NULL,
+                subject     text        NOT NULL,
+                time        timestamptz NOT NULL,
+                traceparent text,
+                data        text        NOT NULL,
+                PRIMARY KEY (instance_id, seq)
+            );
+            """),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Doppel.Storage.DataPlane;
 using Microsoft.Data.Sqlite;
 
@@ -18,6 +19,7 @@ public sealed class SqliteDataPlaneStore : IDataPlaneStore
         Models = new SqliteModelStore(session);
         Twins = new SqliteTwinStore(session);
         Relationships = new SqliteRelationshipStore(session);
+        Outbox = new SqliteOutboxStore(session);
     }
 
     /// <inheritdoc />
@@ -28,6 +30,9 @@ public sealed class SqliteDataPlaneStore : IDataPlaneStore
 
     /// <inheritdoc />
     public IRelationshipStore Relationships { get; }
+
+    /// <inheritdoc />
+    public IOutboxStore Outbox { get; }
 }
 
 /// <summary>Opens connections and runs reads and write transactions, translating driver errors in one place.</summary>
@@ -102,6 +107,28 @@ internal sealed class SqliteSession(SqliteConnectionFactory connections)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="change"/> to the instance's outbox at the next position, in the caller's
+    /// transaction (which holds the write lock, so positions are handed out in commit order).
+    /// </summary>
+    public static Task<int> AppendEventAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId, ChangeEvent change, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, """
+            INSERT INTO outbox_positions (instance_id, last_seq) VALUES ($instance, 1)
+                ON CONFLICT (instance_id) DO UPDATE SET last_seq = last_seq + 1;
+            INSERT INTO outbox (instance_id, seq, id, type, subject, time, traceparent, data)
+                SELECT $instance, last_seq, $eventId, $type, $subject, $time, $traceparent, $data
+                FROM outbox_positions WHERE instance_id = $instance;
+            """, cancellationToken,
+            ("$instance", instanceId), ("$eventId", change.Id), ("$type", change.Type), ("$subject", change.Subject),
+            ("$time", ToMicroseconds(change.Time).ToString("O", CultureInfo.InvariantCulture)), ("$traceparent", change.TraceParent), ("$data", change.Data));
+
+    /// <summary>The time to the microsecond, as PostgreSQL keeps it, so that both engines store the same.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % 10));
     }
 
     public static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -18,7 +18,7 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, ChangeEvent change, CancellationToken cancellationToken) =>
         session.WriteAsync(async (connection, transaction) =>
         {
             var twins = await SqliteSession.ScalarLongAsync(connection, transaction, """
@@ -81,10 +81,11 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
                 """, cancellationToken,
                 ("$instance", instanceId), ("$source", relationship.SourceId), ("$id", relationship.Id), ("$target", relationship.TargetId),
                 ("$name", relationship.Name), ("$etag", relationship.ETag), ("$document", relationship.Document)).ConfigureAwait(false);
+            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
         session.WriteAsync(async (connection, transaction) =>
         {
             var current = await SqliteSession.ScalarStringAsync(connection, transaction,
@@ -103,6 +104,7 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
             await SqliteSession.ExecuteAsync(connection, transaction,
                 "DELETE FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$source", sourceId), ("$id", relationshipId)).ConfigureAwait(false);
+            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 

@@ -17,7 +17,7 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
                 : null;
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, ChangeEvent change, CancellationToken cancellationToken) =>
         session.WriteAsync(async (connection, transaction) =>
         {
             var current = await SqliteSession.ScalarStringAsync(connection, transaction,
@@ -53,10 +53,11 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
                     """, cancellationToken, ("$instance", instanceId), ("$id", twin.Id), ("$model", twin.ModelId), ("$etag", twin.ETag), ("$document", twin.Document)).ConfigureAwait(false);
             }
 
+            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
-    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
         session.WriteAsync(async (connection, transaction) =>
         {
             var current = await SqliteSession.ScalarStringAsync(connection, transaction,
@@ -84,6 +85,7 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
             await SqliteSession.ExecuteAsync(connection, transaction,
                 "DELETE FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
+            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 }

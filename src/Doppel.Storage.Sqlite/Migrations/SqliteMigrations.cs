@@ -54,5 +54,23 @@ internal static class SqliteMigrations
             CREATE INDEX relationships_by_target ON relationships (instance_id, target_id, source_id, id);
             CREATE INDEX relationships_by_name ON relationships (instance_id, source_id, name);
             """),
+        new(3, "create the change-event outbox", """
+            CREATE TABLE outbox_positions (
+                instance_id TEXT    NOT NULL PRIMARY KEY,
+                last_seq    INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE outbox (
+                instance_id TEXT    NOT NULL,
+                seq         INTEGER NOT NULL,
+                id          TEXT    NOT NULL,
+                type        TEXT    NOT NULL,
+                subject     TEXT    NOT NULL,
+                time        TEXT    NOT NULL,
+                traceparent TEXT,
+                data        TEXT    NOT NULL,
+                PRIMARY KEY (instance_id, seq)
+            ) STRICT;
+            """),
     ];
 }

@@ -16,6 +16,9 @@ public interface IDataPlaneStore
 
     /// <summary>The relationships between twins of each instance.</summary>
     IRelationshipStore Relationships { get; }
+
+    /// <summary>The change events of each instance, written with the twin and relationship changes.</summary>
+    IOutboxStore Outbox { get; }
 }
 
 /// <summary>What a conditional write or delete did.</summary>
@@ -47,11 +50,12 @@ public enum StoreWriteOutcome
 }
 
 /// <summary>How a write treats an existing entity.</summary>
+/// <remarks>
+/// There is no create-or-replace mode: the change event of a write says whether it created or replaced, so the
+/// writer decides that (from what it read) and the store holds it to it.
+/// </remarks>
 public enum StoreWriteMode
 {
-    /// <summary>Create, or replace what is there.</summary>
-    Upsert,
-
     /// <summary>Create only; an existing entity is <see cref="StoreWriteOutcome.PreconditionFailed"/>.</summary>
     CreateOnly,
 

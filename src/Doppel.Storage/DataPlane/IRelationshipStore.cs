@@ -9,12 +9,16 @@ public interface IRelationshipStore
     /// <summary>
     /// Writes a relationship in one transaction that also checks that the source twin exists
     /// (<see cref="StoreWriteOutcome.NotFound"/>), that the target twin exists (<see cref="StoreWriteOutcome.TargetNotFound"/>),
-    /// the ETag for <see cref="StoreWriteMode.ReplaceIfMatch"/>, and the limits.
+    /// the ETag for <see cref="StoreWriteMode.ReplaceIfMatch"/>, and the limits. When the relationship is written,
+    /// <paramref name="change"/> is appended to the outbox in the same transaction.
     /// </summary>
-    Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, CancellationToken cancellationToken);
+    Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, ChangeEvent change, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a relationship if <paramref name="ifMatch"/> (when given) matches its ETag.</summary>
-    Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes a relationship if <paramref name="ifMatch"/> (when given) matches its ETag, and appends
+    /// <paramref name="change"/> to the outbox in the same transaction.
+    /// </summary>
+    Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken);
 
     /// <summary>
     /// Outgoing relationships of a twin ordered by id, optionally only those named <paramref name="name"/>, after

@@ -9,15 +9,17 @@ public interface ITwinStore
     /// <summary>
     /// Writes a twin under <paramref name="mode"/>; <paramref name="expectedETag"/> is compared for
     /// <see cref="StoreWriteMode.ReplaceIfMatch"/>. <paramref name="maxTwins"/> limits how many twins the instance
-    /// may hold when this write creates one (<see cref="StoreWriteOutcome.LimitReached"/>).
+    /// may hold when this write creates one (<see cref="StoreWriteOutcome.LimitReached"/>). When the twin is
+    /// written, <paramref name="change"/> is appended to the outbox in the same transaction.
     /// </summary>
-    Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, CancellationToken cancellationToken);
+    Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, ChangeEvent change, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes a twin when it has no relationships (<see cref="StoreWriteOutcome.HasRelationships"/>) and, if
-    /// <paramref name="ifMatch"/> is given, its ETag matches.
+    /// <paramref name="ifMatch"/> is given, its ETag matches. When the twin is deleted, <paramref name="change"/> is
+    /// appended to the outbox in the same transaction.
     /// </summary>
-    Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, CancellationToken cancellationToken);
+    Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken);
 }
 
 /// <summary>A stored twin.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Doppel.Dtdl.Resolution;
 using Doppel.Storage.DataPlane;
 using Doppel.Twins.Errors;
+using Doppel.Twins.Events;
 using Doppel.Twins.Json;
 using Doppel.Twins.Models;
 using Doppel.Twins.Twins;
@@ -20,7 +21,7 @@ public sealed record RelationshipPage(IReadOnlyList<StoredRelationship> Items, R
 /// Relationships between twins: create or replace, read, JSON Patch, delete and list, validated against the
 /// source twin's model (relationship name, target model, properties, maxMultiplicity).
 /// </summary>
-public sealed class RelationshipService(IDataPlaneStore store, ModelService models, DataPlaneLimits limits)
+public sealed class RelationshipService(IDataPlaneStore store, ModelService models, TimeProvider timeProvider, DataPlaneLimits limits)
 {
     private const int MaxAttempts = 20;
 
@@ -57,30 +58,49 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             throw AdtErrors.SelfRelationship(sourceId);
         }
 
-        var source = await store.Twins.GetAsync(instanceId, sourceId, cancellationToken).ConfigureAwait(false)
-            ?? throw AdtErrors.TwinNotFound(sourceId);
-        var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        var definition = RelationshipOf(instanceModels, source, name);
-        var target = await store.Twins.GetAsync(instanceId, targetId, cancellationToken).ConfigureAwait(false)
-            ?? throw AdtErrors.TargetTwinNotFound(targetId);
-        if (definition.Target is { } targetModel
-            && !(instanceModels.Set.TryGetInterface(target.ModelId, out var targetInfo) && targetInfo.IsOfModel(targetModel)))
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            throw AdtErrors.InvalidRelationship(
-                $"The relationship '{name}' of the model {source.ModelId} must target a twin of the model {targetModel}; the twin {targetId} is of the model {target.ModelId}.");
+            var source = await store.Twins.GetAsync(instanceId, sourceId, cancellationToken).ConfigureAwait(false)
+                ?? throw AdtErrors.TwinNotFound(sourceId);
+            var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            var definition = RelationshipOf(instanceModels, source, name);
+            var target = await store.Twins.GetAsync(instanceId, targetId, cancellationToken).ConfigureAwait(false)
+                ?? throw AdtErrors.TargetTwinNotFound(targetId);
+            if (definition.Target is { } targetModel
+                && !(instanceModels.Set.TryGetInterface(target.ModelId, out var targetInfo) && targetInfo.IsOfModel(targetModel)))
+            {
+                throw AdtErrors.InvalidRelationship(
+                    $"The relationship '{name}' of the model {source.ModelId} must target a twin of the model {targetModel}; the twin {targetId} is of the model {target.ModelId}.");
+            }
+
+            var existing = await store.Relationships.GetAsync(instanceId, sourceId, relationshipId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && ifNoneMatch is not null)
+            {
+                throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
+            }
+
+            var now = ChangeEvents.Now(timeProvider);
+            var document = Build(sourceId, relationshipId, targetId, name, WireFormat.NewETag(), relationship, definition);
+            var stored = new StoredRelationship(sourceId, relationshipId, targetId, name, (string)document["$etag"]!, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+
+            // Create or replace what was read, so that the event says which it was; a relationship created or
+            // changed in between is read again.
+            var outcome = existing is null
+                ? await store.Relationships.WriteAsync(instanceId, stored, StoreWriteMode.CreateOnly, null, LimitsFor(definition),
+                    ChangeEvents.RelationshipCreated(sourceId, relationshipId, stored.Document, now), cancellationToken).ConfigureAwait(false)
+                : await store.Relationships.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, existing.ETag, LimitsFor(definition),
+                    ChangeEvents.RelationshipUpdated(sourceId, relationshipId, source.ModelId, ChangeEvents.RelationshipDiff((JsonObject)JsonNode.Parse(existing.Document)!, document), now),
+                    cancellationToken).ConfigureAwait(false);
+            var raced = outcome == StoreWriteOutcome.PreconditionFailed || (outcome == StoreWriteOutcome.NotFound && existing is not null);
+            if (raced && ifNoneMatch is null)
+            {
+                continue;
+            }
+
+            return Check(outcome, stored, sourceId, relationshipId, name, definition) ?? throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
         }
 
-        var existing = await store.Relationships.GetAsync(instanceId, sourceId, relationshipId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && ifNoneMatch is not null)
-        {
-            throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
-        }
-
-        var document = Build(sourceId, relationshipId, targetId, name, WireFormat.NewETag(), relationship, definition);
-        var stored = new StoredRelationship(sourceId, relationshipId, targetId, name, (string)document["$etag"]!, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-        var mode = ifNoneMatch is null ? StoreWriteMode.Upsert : StoreWriteMode.CreateOnly;
-        var outcome = await store.Relationships.WriteAsync(instanceId, stored, mode, null, LimitsFor(definition), cancellationToken).ConfigureAwait(false);
-        return Check(outcome, stored, sourceId, relationshipId, name, definition) ?? throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
+        throw Busy(relationshipId);
     }
 
     /// <summary>Applies a JSON Patch to a relationship's properties.</summary>
@@ -114,7 +134,8 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
 
             var document = Build(sourceId, relationshipId, current.TargetId, current.Name, WireFormat.NewETag(), working, definition);
             var stored = new StoredRelationship(sourceId, relationshipId, current.TargetId, current.Name, (string)document["$etag"]!, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-            var outcome = await store.Relationships.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, LimitsFor(definition), cancellationToken).ConfigureAwait(false);
+            var change = ChangeEvents.RelationshipUpdated(sourceId, relationshipId, source.ModelId, ChangeEvents.PatchOf(operations, null), ChangeEvents.Now(timeProvider));
+            var outcome = await store.Relationships.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, LimitsFor(definition), change, cancellationToken).ConfigureAwait(false);
             if (Check(outcome, stored, sourceId, relationshipId, current.Name, definition) is { } written)
             {
                 return written;
@@ -126,8 +147,7 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             }
         }
 
-        throw new AdtException(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
-            $"The relationship {relationshipId} is being changed by many requests at once; try again.");
+        throw Busy(relationshipId);
     }
 
     /// <summary>Deletes a relationship.</summary>
@@ -143,7 +163,8 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
                 throw AdtErrors.PreconditionFailed("relationship " + relationshipId);
             }
 
-            var outcome = await store.Relationships.DeleteAsync(instanceId, sourceId, relationshipId, current.ETag, cancellationToken).ConfigureAwait(false);
+            var change = ChangeEvents.RelationshipDeleted(sourceId, relationshipId, current.Document, ChangeEvents.Now(timeProvider));
+            var outcome = await store.Relationships.DeleteAsync(instanceId, sourceId, relationshipId, current.ETag, change, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
                 case StoreWriteOutcome.Written:
@@ -156,8 +177,7 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             }
         }
 
-        throw new AdtException(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
-            $"The relationship {relationshipId} is being changed by many requests at once; try again.");
+        throw Busy(relationshipId);
     }
 
     /// <summary>One page of a twin's outgoing relationships, optionally only those named <paramref name="name"/>.</summary>
@@ -183,6 +203,9 @@ public sealed class RelationshipService(IDataPlaneStore store, ModelService mode
             ? new RelationshipPage([.. items.Take(size)], new RelationshipKey(items[size - 1].SourceId, items[size - 1].Id))
             : new RelationshipPage(items, null);
     }
+
+    private static AdtException Busy(string relationshipId) => new(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
+        $"The relationship {relationshipId} is being changed by many requests at once; try again.");
 
     private int PageSize(int? maxItems) => Math.Clamp(maxItems ?? limits.RelationshipsPageSize, 1, limits.RelationshipsPageSize);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Doppel.Dtdl.Resolution;
 using Doppel.Storage.DataPlane;
 using Doppel.Twins.Errors;
+using Doppel.Twins.Events;
 using Doppel.Twins.Json;
 using Doppel.Twins.Models;
 
@@ -51,30 +52,49 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
         var modelId = ModelIdOf(twin);
         var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var model = ResolveModel(instanceModels, modelId);
-        var existing = await store.Twins.GetAsync(instanceId, twinId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && ifNoneMatch is not null)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            throw AdtErrors.PreconditionFailed("digital twin " + twinId);
+            var existing = await store.Twins.GetAsync(instanceId, twinId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && ifNoneMatch is not null)
+            {
+                throw AdtErrors.PreconditionFailed("digital twin " + twinId);
+            }
+
+            if (existing is null && instanceModels.ById[model.Id].Decommissioned)
+            {
+                throw AdtErrors.ModelDecommissioned(model.Id);
+            }
+
+            var now = ChangeEvents.Now(timeProvider);
+            var etag = WireFormat.NewETag();
+            var document = _builder.Build(twinId, etag, twin, model, instanceModels.Set, null, null, now);
+            var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+
+            // Create or replace what was read, so that the event says which it was; a twin created or changed
+            // in between is read again.
+            var outcome = existing is null
+                ? await store.Twins.WriteAsync(instanceId, stored, StoreWriteMode.CreateOnly, null, limits.MaxTwinsPerInstance,
+                    ChangeEvents.TwinCreated(twinId, stored.Document, now), cancellationToken).ConfigureAwait(false)
+                : await store.Twins.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, existing.ETag, limits.MaxTwinsPerInstance,
+                    ChangeEvents.TwinUpdated(twinId, model.Id, ChangeEvents.TwinDiff((JsonObject)JsonNode.Parse(existing.Document)!, document), now),
+                    cancellationToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case StoreWriteOutcome.Written:
+                    return stored;
+                case StoreWriteOutcome.PreconditionFailed when ifNoneMatch is not null:
+                    throw AdtErrors.PreconditionFailed("digital twin " + twinId);
+                case StoreWriteOutcome.PreconditionFailed or StoreWriteOutcome.NotFound:
+                    continue;
+                case StoreWriteOutcome.LimitReached:
+                    throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.TwinLimitReached,
+                        string.Create(CultureInfo.InvariantCulture, $"The instance already holds {limits.MaxTwinsPerInstance} twins, its limit."));
+                default:
+                    throw new InvalidOperationException($"Unexpected store outcome {outcome}.");
+            }
         }
 
-        if (existing is null && instanceModels.ById[model.Id].Decommissioned)
-        {
-            throw AdtErrors.ModelDecommissioned(model.Id);
-        }
-
-        var etag = WireFormat.NewETag();
-        var document = _builder.Build(twinId, etag, twin, model, instanceModels.Set, null, null, timeProvider.GetUtcNow());
-        var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-        var mode = ifNoneMatch is null ? StoreWriteMode.Upsert : StoreWriteMode.CreateOnly;
-        var outcome = await store.Twins.WriteAsync(instanceId, stored, mode, null, limits.MaxTwinsPerInstance, cancellationToken).ConfigureAwait(false);
-        return outcome switch
-        {
-            StoreWriteOutcome.Written => stored,
-            StoreWriteOutcome.PreconditionFailed => throw AdtErrors.PreconditionFailed("digital twin " + twinId),
-            StoreWriteOutcome.LimitReached => throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.TwinLimitReached,
-                string.Create(CultureInfo.InvariantCulture, $"The instance already holds {limits.MaxTwinsPerInstance} twins, its limit.")),
-            _ => throw new InvalidOperationException($"Unexpected store outcome {outcome}."),
-        };
+        throw Busy(twinId);
     }
 
     /// <summary>Applies a JSON Patch to a twin (or, with <paramref name="component"/>, to one of its components).</summary>
@@ -115,10 +135,12 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
                 throw AdtErrors.ModelDecommissioned(model.Id);
             }
 
+            var now = ChangeEvents.Now(timeProvider);
             var etag = WireFormat.NewETag();
-            var document = _builder.Build(twinId, etag, working, model, instanceModels.Set, previous, touched, timeProvider.GetUtcNow());
+            var document = _builder.Build(twinId, etag, working, model, instanceModels.Set, previous, touched, now);
             var stored = new StoredTwin(twinId, model.Id, etag, document.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-            var outcome = await store.Twins.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, limits.MaxTwinsPerInstance, cancellationToken).ConfigureAwait(false);
+            var change = ChangeEvents.TwinUpdated(twinId, model.Id, ChangeEvents.PatchOf(operations, component), now);
+            var outcome = await store.Twins.WriteAsync(instanceId, stored, StoreWriteMode.ReplaceIfMatch, current.ETag, limits.MaxTwinsPerInstance, change, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
                 case StoreWriteOutcome.Written:
@@ -134,8 +156,7 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
             }
         }
 
-        throw new AdtException(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
-            $"The digital twin {twinId} is being changed by many requests at once; try again.");
+        throw Busy(twinId);
     }
 
     /// <summary>Deletes a twin that has no relationships.</summary>
@@ -152,7 +173,8 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
                 throw AdtErrors.PreconditionFailed("digital twin " + twinId);
             }
 
-            var outcome = await store.Twins.DeleteAsync(instanceId, twinId, current.ETag, cancellationToken).ConfigureAwait(false);
+            var change = ChangeEvents.TwinDeleted(twinId, current.Document, ChangeEvents.Now(timeProvider));
+            var outcome = await store.Twins.DeleteAsync(instanceId, twinId, current.ETag, change, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
                 case StoreWriteOutcome.Written:
@@ -170,8 +192,7 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
             }
         }
 
-        throw new AdtException(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
-            $"The digital twin {twinId} is being changed by many requests at once; try again.");
+        throw Busy(twinId);
     }
 
     /// <summary>Reads one component of a twin.</summary>
@@ -197,6 +218,9 @@ public sealed class TwinService(IDataPlaneStore store, ModelService models, Time
             CheckComponent(instanceModels, current, (JsonObject)JsonNode.Parse(current.Document)!, twinId, component);
         }
     }
+
+    private static AdtException Busy(string twinId) => new(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
+        $"The digital twin {twinId} is being changed by many requests at once; try again.");
 
     /// <summary>Refuses ids that are empty, too long or hold control characters.</summary>
     public static void CheckId(string id, string what, DataPlaneLimits limits)

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Doppel.Server.Hosting;
 using Doppel.Server.Tests.Support;
+using Doppel.Storage.DataPlane;
 using Doppel.Storage.Sqlite;
+using Doppel.Storage.Sqlite.DataPlane;
 
 namespace Doppel.Api.Tests.Support;
 
@@ -69,6 +71,15 @@ internal sealed class DataPlaneServer : IAsyncDisposable
         await using var store = new SqliteStore(SqliteStoreOptions.InDataDirectory(Data.Path));
         await store.Instances.EnsureAsync(name, CancellationToken.None);
         return name;
+    }
+
+    /// <summary>The instance's change events after <paramref name="after"/>, read from the outbox through a second store on the file.</summary>
+    public async Task<IReadOnlyList<OutboxEvent>> ReadEventsAsync(string instance, long after = 0)
+    {
+        await using var store = new SqliteStore(SqliteStoreOptions.InDataDirectory(Data.Path));
+        var record = await store.Instances.FindByNameAsync(instance, CancellationToken.None)
+            ?? throw new InvalidOperationException($"There is no instance {instance}.");
+        return await new SqliteDataPlaneStore(store).Outbox.ReadAsync(record.Id, after, 10_000, CancellationToken.None);
     }
 
     /// <summary>An HTTPS client trusting the server's CA, with the test token, based at the instance.</summary>

@@ -15,8 +15,8 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await CreateTwinsAsync("a", "b");
         var relationship = Relationship("a", "r/1 é", "b", "contains", "W/\"1\"");
 
-        var created = await Data.Relationships.WriteAsync(InstanceId, relationship, StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
-        var again = await Data.Relationships.WriteAsync(InstanceId, relationship with { ETag = "W/\"2\"" }, StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        var created = await Data.Relationships.WriteAsync(InstanceId, relationship, StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
+        var again = await Data.Relationships.WriteAsync(InstanceId, relationship with { ETag = "W/\"2\"" }, StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
         var stored = await Data.Relationships.GetAsync(InstanceId, "a", "r/1 é", CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.Written, created);
@@ -31,8 +31,8 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await OpenAsync();
         await CreateTwinsAsync("a");
 
-        var noSource = await Data.Relationships.WriteAsync(InstanceId, Relationship("nobody", "r", "a"), StoreWriteMode.Upsert, null, Roomy, CancellationToken.None);
-        var noTarget = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "nobody"), StoreWriteMode.Upsert, null, Roomy, CancellationToken.None);
+        var noSource = await Data.Relationships.WriteAsync(InstanceId, Relationship("nobody", "r", "a"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
+        var noTarget = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "nobody"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.NotFound, noSource);
         Assert.Equal(StoreWriteOutcome.TargetNotFound, noTarget);
@@ -44,11 +44,11 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
     {
         await OpenAsync();
         await CreateTwinsAsync("a", "b", "c");
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b", etag: "W/\"1\""), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b", etag: "W/\"1\""), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
-        var missing = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "other", "b"), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", Roomy, CancellationToken.None);
-        var stale = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "c", etag: "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", Roomy, CancellationToken.None);
-        var current = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "c", etag: "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", Roomy, CancellationToken.None);
+        var missing = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "other", "b"), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", Roomy, Change(), CancellationToken.None);
+        var stale = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "c", etag: "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", Roomy, Change(), CancellationToken.None);
+        var current = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "c", etag: "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", Roomy, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.NotFound, missing);
         Assert.Equal(StoreWriteOutcome.PreconditionFailed, stale);
@@ -62,11 +62,11 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await OpenAsync();
         await CreateTwinsAsync("a", "b", "c");
         var limits = new RelationshipLimits(1, 100, 100);
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b", "owner"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b", "owner"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
 
-        var second = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r2", "c", "owner"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
-        var otherName = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r3", "c", "near"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
-        var replaceSame = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "c", "owner", "W/\"2\""), StoreWriteMode.Upsert, null, limits, CancellationToken.None);
+        var second = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r2", "c", "owner"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
+        var otherName = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r3", "c", "near"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
+        var replaceSame = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "c", "owner", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", limits, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.MultiplicityExceeded, second);
         Assert.Equal(StoreWriteOutcome.Written, otherName);
@@ -79,11 +79,11 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await OpenAsync();
         await CreateTwinsAsync("a", "b", "c");
         var limits = new RelationshipLimits(null, 1, 1);
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
 
-        var outgoing = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r2", "c"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
-        var incoming = await Data.Relationships.WriteAsync(InstanceId, Relationship("c", "r3", "b"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None);
-        var replace = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b", etag: "W/\"2\""), StoreWriteMode.Upsert, null, limits, CancellationToken.None);
+        var outgoing = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r2", "c"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
+        var incoming = await Data.Relationships.WriteAsync(InstanceId, Relationship("c", "r3", "b"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None);
+        var replace = await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r1", "b", etag: "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", limits, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.LimitReached, outgoing);
         Assert.Equal(StoreWriteOutcome.LimitReached, incoming);
@@ -95,17 +95,17 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
     {
         await OpenAsync();
         await CreateTwinsAsync("a", "b");
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b", etag: "W/\"1\""), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b", etag: "W/\"1\""), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
-        var missing = await Data.Relationships.DeleteAsync(InstanceId, "a", "nothing", null, CancellationToken.None);
-        var stale = await Data.Relationships.DeleteAsync(InstanceId, "a", "r", "W/\"0\"", CancellationToken.None);
-        var deleted = await Data.Relationships.DeleteAsync(InstanceId, "a", "r", "W/\"1\"", CancellationToken.None);
+        var missing = await Data.Relationships.DeleteAsync(InstanceId, "a", "nothing", null, Change(), CancellationToken.None);
+        var stale = await Data.Relationships.DeleteAsync(InstanceId, "a", "r", "W/\"0\"", Change(), CancellationToken.None);
+        var deleted = await Data.Relationships.DeleteAsync(InstanceId, "a", "r", "W/\"1\"", Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.NotFound, missing);
         Assert.Equal(StoreWriteOutcome.PreconditionFailed, stale);
         Assert.Equal(StoreWriteOutcome.Written, deleted);
         Assert.Null(await Data.Relationships.GetAsync(InstanceId, "a", "r", CancellationToken.None));
-        Assert.Equal(StoreWriteOutcome.Written, await Data.Twins.DeleteAsync(InstanceId, "b", null, CancellationToken.None));
+        Assert.Equal(StoreWriteOutcome.Written, await Data.Twins.DeleteAsync(InstanceId, "b", null, Change(), CancellationToken.None));
     }
 
     [SkippableFact]
@@ -115,10 +115,10 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await CreateTwinsAsync("a", "b", "c");
         foreach (var (id, name) in new[] { ("r-b", "near"), ("rb", "owner"), ("R", "near"), ("r9", "near"), ("é", "near") })
         {
-            await Data.Relationships.WriteAsync(InstanceId, Relationship("a", id, "b", name), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+            await Data.Relationships.WriteAsync(InstanceId, Relationship("a", id, "b", name), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
         }
 
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("c", "r0", "b"), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("c", "r0", "b"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
         var all = await Data.Relationships.ListOutgoingAsync(InstanceId, "a", null, null, 100, CancellationToken.None);
         var near = await Data.Relationships.ListOutgoingAsync(InstanceId, "a", "near", null, 100, CancellationToken.None);
@@ -142,10 +142,10 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         await CreateTwinsAsync("target", "s1", "s2", "elsewhere");
         foreach (var (source, id) in new[] { ("s2", "x"), ("s1", "y"), ("s1", "x"), ("s2", "a") })
         {
-            await Data.Relationships.WriteAsync(InstanceId, Relationship(source, id, "target"), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+            await Data.Relationships.WriteAsync(InstanceId, Relationship(source, id, "target"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
         }
 
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("s1", "z", "elsewhere"), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("s1", "z", "elsewhere"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
         var all = await Data.Relationships.ListIncomingAsync(InstanceId, "target", null, 100, CancellationToken.None);
         var firstPage = await Data.Relationships.ListIncomingAsync(InstanceId, "target", null, 3, CancellationToken.None);
@@ -161,13 +161,13 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
     {
         await OpenAsync();
         await CreateTwinsAsync("a", "b");
-        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b"), StoreWriteMode.CreateOnly, null, Roomy, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, Relationship("a", "r", "b"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
 
         var get = await Data.Relationships.GetAsync(OtherInstanceId, "a", "r", CancellationToken.None);
         var outgoing = await Data.Relationships.ListOutgoingAsync(OtherInstanceId, "a", null, null, 10, CancellationToken.None);
         var incoming = await Data.Relationships.ListIncomingAsync(OtherInstanceId, "b", null, 10, CancellationToken.None);
-        var write = await Data.Relationships.WriteAsync(OtherInstanceId, Relationship("a", "r", "b"), StoreWriteMode.Upsert, null, Roomy, CancellationToken.None);
-        var delete = await Data.Relationships.DeleteAsync(OtherInstanceId, "a", "r", null, CancellationToken.None);
+        var write = await Data.Relationships.WriteAsync(OtherInstanceId, Relationship("a", "r", "b"), StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None);
+        var delete = await Data.Relationships.DeleteAsync(OtherInstanceId, "a", "r", null, Change(), CancellationToken.None);
 
         Assert.Null(get);
         Assert.Empty(outgoing);
@@ -186,7 +186,7 @@ public abstract class RelationshipStoreContractTests : DataPlaneContractTests
         var limits = new RelationshipLimits(2, 100, 100);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            Task.Run(() => planes[i % planes.Count].Relationships.WriteAsync(InstanceId, Relationship("a", $"r{i}", "b", "owner"), StoreWriteMode.CreateOnly, null, limits, CancellationToken.None))));
+            Task.Run(() => planes[i % planes.Count].Relationships.WriteAsync(InstanceId, Relationship("a", $"r{i}", "b", "owner"), StoreWriteMode.CreateOnly, null, limits, Change(), CancellationToken.None))));
 
         Assert.Equal(2, outcomes.Count(o => o == StoreWriteOutcome.Written));
         Assert.Equal(10, outcomes.Count(o => o == StoreWriteOutcome.MultiplicityExceeded));

@@ -12,8 +12,8 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         await OpenAsync();
         var twin = new StoredTwin("room 1/é?#%", "dtmi:example:Room;1", "W/\"a\"", """{"$dtId":"room 1/é?#%", "temperature" : 21.5}""");
 
-        var created = await Data.Twins.WriteAsync(InstanceId, twin, StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
-        var again = await Data.Twins.WriteAsync(InstanceId, twin with { ETag = "W/\"b\"" }, StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
+        var created = await Data.Twins.WriteAsync(InstanceId, twin, StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
+        var again = await Data.Twins.WriteAsync(InstanceId, twin with { ETag = "W/\"b\"" }, StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
         var stored = await Data.Twins.GetAsync(InstanceId, twin.Id, CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.Written, created);
@@ -30,12 +30,12 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     }
 
     [SkippableFact]
-    public async Task Upsert_creates_then_replaces()
+    public async Task Replace_if_match_replaces_model_and_document()
     {
         await OpenAsync();
 
-        var created = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"1\""), StoreWriteMode.Upsert, null, 10, CancellationToken.None);
-        var replaced = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\"", "dtmi:example:Other;1"), StoreWriteMode.Upsert, null, 10, CancellationToken.None);
+        var created = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"1\""), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
+        var replaced = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\"", "dtmi:example:Other;1"), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 10, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.Written, created);
         Assert.Equal(StoreWriteOutcome.Written, replaced);
@@ -46,11 +46,11 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     public async Task Replace_if_match_needs_the_twin_and_its_current_etag()
     {
         await OpenAsync();
-        await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"1\""), StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"1\""), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
 
-        var missing = await Data.Twins.WriteAsync(InstanceId, Twin("nobody", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 10, CancellationToken.None);
-        var stale = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", 10, CancellationToken.None);
-        var current = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 10, CancellationToken.None);
+        var missing = await Data.Twins.WriteAsync(InstanceId, Twin("nobody", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 10, Change(), CancellationToken.None);
+        var stale = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", 10, Change(), CancellationToken.None);
+        var current = await Data.Twins.WriteAsync(InstanceId, Twin("t", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 10, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.NotFound, missing);
         Assert.Equal(StoreWriteOutcome.PreconditionFailed, stale);
@@ -63,12 +63,12 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     public async Task Creating_beyond_the_twin_limit_is_LimitReached_but_replacing_is_not()
     {
         await OpenAsync();
-        await Data.Twins.WriteAsync(InstanceId, Twin("a"), StoreWriteMode.CreateOnly, null, 2, CancellationToken.None);
-        await Data.Twins.WriteAsync(InstanceId, Twin("b"), StoreWriteMode.CreateOnly, null, 2, CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("a"), StoreWriteMode.CreateOnly, null, 2, Change(), CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("b"), StoreWriteMode.CreateOnly, null, 2, Change(), CancellationToken.None);
 
-        var third = await Data.Twins.WriteAsync(InstanceId, Twin("c"), StoreWriteMode.Upsert, null, 2, CancellationToken.None);
-        var replace = await Data.Twins.WriteAsync(InstanceId, Twin("a", "W/\"2\""), StoreWriteMode.Upsert, null, 2, CancellationToken.None);
-        var otherInstance = await Data.Twins.WriteAsync(OtherInstanceId, Twin("c"), StoreWriteMode.Upsert, null, 2, CancellationToken.None);
+        var third = await Data.Twins.WriteAsync(InstanceId, Twin("c"), StoreWriteMode.CreateOnly, null, 2, Change(), CancellationToken.None);
+        var replace = await Data.Twins.WriteAsync(InstanceId, Twin("a", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 2, Change(), CancellationToken.None);
+        var otherInstance = await Data.Twins.WriteAsync(OtherInstanceId, Twin("c"), StoreWriteMode.CreateOnly, null, 2, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.LimitReached, third);
         Assert.Equal(StoreWriteOutcome.Written, replace);
@@ -81,14 +81,14 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     {
         await OpenAsync();
         await CreateTwinsAsync("a", "b", "c", "lonely");
-        await Data.Relationships.WriteAsync(InstanceId, new StoredRelationship("a", "r1", "b", "near", "W/\"r\"", "{}"), StoreWriteMode.CreateOnly, null, Limits, CancellationToken.None);
+        await Data.Relationships.WriteAsync(InstanceId, new StoredRelationship("a", "r1", "b", "near", "W/\"r\"", "{}"), StoreWriteMode.CreateOnly, null, Limits, Change(), CancellationToken.None);
 
-        var missing = await Data.Twins.DeleteAsync(InstanceId, "nobody", null, CancellationToken.None);
-        var source = await Data.Twins.DeleteAsync(InstanceId, "a", null, CancellationToken.None);
-        var target = await Data.Twins.DeleteAsync(InstanceId, "b", null, CancellationToken.None);
-        var stale = await Data.Twins.DeleteAsync(InstanceId, "lonely", "W/\"0\"", CancellationToken.None);
-        var matching = await Data.Twins.DeleteAsync(InstanceId, "lonely", "W/\"1\"", CancellationToken.None);
-        var unconditional = await Data.Twins.DeleteAsync(InstanceId, "c", null, CancellationToken.None);
+        var missing = await Data.Twins.DeleteAsync(InstanceId, "nobody", null, Change(), CancellationToken.None);
+        var source = await Data.Twins.DeleteAsync(InstanceId, "a", null, Change(), CancellationToken.None);
+        var target = await Data.Twins.DeleteAsync(InstanceId, "b", null, Change(), CancellationToken.None);
+        var stale = await Data.Twins.DeleteAsync(InstanceId, "lonely", "W/\"0\"", Change(), CancellationToken.None);
+        var matching = await Data.Twins.DeleteAsync(InstanceId, "lonely", "W/\"1\"", Change(), CancellationToken.None);
+        var unconditional = await Data.Twins.DeleteAsync(InstanceId, "c", null, Change(), CancellationToken.None);
 
         Assert.Equal(StoreWriteOutcome.NotFound, missing);
         Assert.Equal(StoreWriteOutcome.HasRelationships, source);
@@ -104,11 +104,11 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     public async Task Instances_do_not_see_or_change_each_others_twins()
     {
         await OpenAsync();
-        await Data.Twins.WriteAsync(InstanceId, Twin("shared-id", "W/\"main\""), StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("shared-id", "W/\"main\""), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
 
         var invisible = await Data.Twins.GetAsync(OtherInstanceId, "shared-id", CancellationToken.None);
-        var deleteElsewhere = await Data.Twins.DeleteAsync(OtherInstanceId, "shared-id", null, CancellationToken.None);
-        var createElsewhere = await Data.Twins.WriteAsync(OtherInstanceId, Twin("shared-id", "W/\"other\""), StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
+        var deleteElsewhere = await Data.Twins.DeleteAsync(OtherInstanceId, "shared-id", null, Change(), CancellationToken.None);
+        var createElsewhere = await Data.Twins.WriteAsync(OtherInstanceId, Twin("shared-id", "W/\"other\""), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
 
         Assert.Null(invisible);
         Assert.Equal(StoreWriteOutcome.NotFound, deleteElsewhere);
@@ -121,11 +121,11 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
     public async Task Concurrent_replaces_with_one_etag_have_exactly_one_winner()
     {
         await OpenAsync();
-        await Data.Twins.WriteAsync(InstanceId, Twin("hot", "W/\"0\""), StoreWriteMode.CreateOnly, null, 10, CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("hot", "W/\"0\""), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
         var planes = OpenMoreDataPlanes(4);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, 16).Select(i =>
-            Task.Run(() => planes[i % planes.Count].Twins.WriteAsync(InstanceId, Twin("hot", $"W/\"{i}\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", 10, CancellationToken.None))));
+            Task.Run(() => planes[i % planes.Count].Twins.WriteAsync(InstanceId, Twin("hot", $"W/\"{i}\""), StoreWriteMode.ReplaceIfMatch, "W/\"0\"", 10, Change(), CancellationToken.None))));
 
         Assert.Single(outcomes, o => o == StoreWriteOutcome.Written);
         Assert.All(outcomes.Where(o => o != StoreWriteOutcome.Written), o => Assert.Equal(StoreWriteOutcome.PreconditionFailed, o));
@@ -140,7 +140,7 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         var planes = OpenMoreDataPlanes(4);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            Task.Run(() => planes[i % planes.Count].Twins.WriteAsync(InstanceId, Twin($"t{i}"), StoreWriteMode.CreateOnly, null, 5, CancellationToken.None))));
+            Task.Run(() => planes[i % planes.Count].Twins.WriteAsync(InstanceId, Twin($"t{i}"), StoreWriteMode.CreateOnly, null, 5, Change(), CancellationToken.None))));
 
         Assert.Equal(5, outcomes.Count(o => o == StoreWriteOutcome.Written));
         Assert.Equal(15, outcomes.Count(o => o == StoreWriteOutcome.LimitReached));

@@ -30,3 +30,8 @@ public sealed class PostgreSqlRelationshipStoreTests : RelationshipStoreContract
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
 }
+
+public sealed class PostgreSqlOutboxTests : OutboxContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}

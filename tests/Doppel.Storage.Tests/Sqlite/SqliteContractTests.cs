@@ -29,3 +29,8 @@ public sealed class SqliteRelationshipStoreTests : RelationshipStoreContractTest
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
 }
+
+public sealed class SqliteOutboxTests : OutboxContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

@@ -29,6 +29,10 @@ public abstract class DataPlaneContractTests : StoreContractTests
     protected IReadOnlyList<IDataPlaneStore> OpenMoreDataPlanes(int count) =>
         [.. Enumerable.Range(0, count).Select(_ => Harness.OpenDataPlane(Harness.OpenStore()))];
 
+    /// <summary>A change event for a write whose event the test does not look at.</summary>
+    protected static ChangeEvent Change(string subject = "any") =>
+        new(Guid.NewGuid().ToString(), "Doppel.Test.Change", subject, FixedTimeProvider.Default, null, "{}");
+
     protected static StoredTwin Twin(string id, string etag = "W/\"1\"", string model = "dtmi:example:Room;1") =>
         new(id, model, etag, $$"""{"$dtId":"{{id}}","$etag":"{{etag}}"}""");
 
@@ -36,7 +40,7 @@ public abstract class DataPlaneContractTests : StoreContractTests
     {
         foreach (var id in ids)
         {
-            Assert.Equal(StoreWriteOutcome.Written, await Data.Twins.WriteAsync(InstanceId, Twin(id), StoreWriteMode.CreateOnly, null, 1000, CancellationToken.None));
+            Assert.Equal(StoreWriteOutcome.Written, await Data.Twins.WriteAsync(InstanceId, Twin(id), StoreWriteMode.CreateOnly, null, 1000, Change(), CancellationToken.None));
         }
     }
 }

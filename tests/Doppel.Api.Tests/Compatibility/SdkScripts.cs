@@ -15,8 +15,11 @@ internal static class SdkScripts
 {
     private static readonly Lazy<string?> Missing = new(FindWhatIsMissing);
 
-    public static string Directory { get; } =
-        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Compatibility", "js"));
+    /// <summary>
+    /// <c>tests/Doppel.Api.Tests/Compatibility/js</c>, found upwards from the test assembly, so that it does not
+    /// matter whether the build writes to the project's <c>bin</c> or to an artifacts folder.
+    /// </summary>
+    public static string Directory { get; } = FindDirectory();
 
     /// <summary>Skips (locally) or fails (on CI) the calling test when the SDK cannot run here.</summary>
     public static void Require()
@@ -89,6 +92,22 @@ internal static class SdkScripts
         }
 
         return (node.ExitCode, await output, await errors);
+    }
+
+    private static string FindDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            foreach (var candidate in new[] { Path.Combine(directory.FullName, "Compatibility", "js"), Path.Combine(directory.FullName, "tests", "Doppel.Api.Tests", "Compatibility", "js") })
+            {
+                if (File.Exists(Path.Combine(candidate, "package.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"Compatibility/js (the SDK scripts) was not found above {AppContext.BaseDirectory}.");
     }
 
     /// <summary>Why the scripts cannot run here (no node on PATH, packages not installed or not the pinned versions), or null.</summary>

@@ -78,5 +78,11 @@ internal static class PostgreSqlMigrations
                 PRIMARY KEY (instance_id, seq)
             );
             """),
+        new(4, "create model versions", """
+            CREATE TABLE model_versions (
+                instance_id text   COLLATE "C" NOT NULL PRIMARY KEY,
+                version     bigint NOT NULL
+            );
+            """),
     ];
 }

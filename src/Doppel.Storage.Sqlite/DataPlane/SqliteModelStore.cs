@@ -7,9 +7,26 @@ namespace Doppel.Storage.Sqlite.DataPlane;
 /// <summary>The <c>models</c> table.</summary>
 internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
 {
-    public Task<ModelAddResult> AddAsync(string instanceId, IReadOnlyList<NewModel> models, int maxModels, CancellationToken cancellationToken) =>
+    private const string CurrentVersion = "SELECT version FROM model_versions WHERE instance_id = $instance;";
+
+    private const string RaiseVersion = """
+        INSERT INTO model_versions (instance_id, version) VALUES ($instance, 1)
+            ON CONFLICT (instance_id) DO UPDATE SET version = version + 1
+        RETURNING version;
+        """;
+
+    public Task<long> GetVersionAsync(string instanceId, CancellationToken cancellationToken) =>
+        session.ReadAsync(connection => SqliteSession.ScalarLongAsync(connection, null, CurrentVersion, cancellationToken, ("$instance", instanceId)), cancellationToken);
+
+    public Task<ModelAddResult> AddAsync(string instanceId, IReadOnlyList<NewModel> models, int maxModels, long? expectedVersion, CancellationToken cancellationToken) =>
         session.WriteAsync<ModelAddResult>(async (connection, transaction) =>
         {
+            var version = await SqliteSession.ScalarLongAsync(connection, transaction, CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            if (expectedVersion is { } expected && expected != version)
+            {
+                return (new ModelAddResult(StoreWriteOutcome.PreconditionFailed, Version: version), false);
+            }
+
             foreach (var model in models)
             {
                 var exists = await SqliteSession.ScalarLongAsync(connection, transaction,
@@ -17,7 +34,7 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
                     ("$instance", instanceId), ("$id", model.Id)).ConfigureAwait(false);
                 if (exists > 0)
                 {
-                    return (new ModelAddResult(StoreWriteOutcome.AlreadyExists, model.Id), false);
+                    return (new ModelAddResult(StoreWriteOutcome.AlreadyExists, model.Id, version), false);
                 }
             }
 
@@ -25,11 +42,12 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
                 "SELECT COUNT(*) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
             if (count + models.Count > maxModels)
             {
-                return (new ModelAddResult(StoreWriteOutcome.LimitReached), false);
+                return (new ModelAddResult(StoreWriteOutcome.LimitReached, Version: version), false);
             }
 
             var seq = await SqliteSession.ScalarLongAsync(connection, transaction,
                 "SELECT COALESCE(MAX(seq), 0) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            var first = seq + 1;
             await using var insert = SqliteSession.Command(connection, transaction, """
                 INSERT INTO models (instance_id, id, seq, definition, display_name, description, upload_time, decommissioned)
                 VALUES ($instance, $id, $seq, $definition, $displayName, $description, $uploadTime, 0);
@@ -45,7 +63,8 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return (new ModelAddResult(StoreWriteOutcome.Written), true);
+            var raised = await RaiseVersionAsync(connection, transaction, instanceId, cancellationToken).ConfigureAwait(false);
+            return (new ModelAddResult(StoreWriteOutcome.Written, null, raised, first), true);
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredModel>> ListAsync(string instanceId, CancellationToken cancellationToken) =>
@@ -65,23 +84,36 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
             return models;
         }, cancellationToken);
 
-    public Task<bool> SetDecommissionedAsync(string instanceId, string modelId, bool decommissioned, CancellationToken cancellationToken) =>
+    public Task<ModelWriteResult> SetDecommissionedAsync(string instanceId, string modelId, bool decommissioned, long? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(instanceId, expectedVersion, "UPDATE models SET decommissioned = $value WHERE instance_id = $instance AND id = $id;",
+            [("$value", decommissioned ? 1 : 0), ("$instance", instanceId), ("$id", modelId)], cancellationToken);
+
+    public Task<ModelWriteResult> DeleteAsync(string instanceId, string modelId, long? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(instanceId, expectedVersion, "DELETE FROM models WHERE instance_id = $instance AND id = $id;",
+            [("$instance", instanceId), ("$id", modelId)], cancellationToken);
+
+    /// <summary>Runs a change of one model row when the version is the expected one, and raises the version if it changed a row.</summary>
+    private Task<ModelWriteResult> ChangeAsync(string instanceId, long? expectedVersion, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
         session.WriteAsync(async (connection, transaction) =>
         {
-            var changed = await SqliteSession.ExecuteAsync(connection, transaction,
-                "UPDATE models SET decommissioned = $value WHERE instance_id = $instance AND id = $id;", cancellationToken,
-                ("$value", decommissioned ? 1 : 0), ("$instance", instanceId), ("$id", modelId)).ConfigureAwait(false);
-            return (changed == 1, changed == 1);
+            var version = await SqliteSession.ScalarLongAsync(connection, transaction, CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            if (expectedVersion is { } expected && expected != version)
+            {
+                return (new ModelWriteResult(StoreWriteOutcome.PreconditionFailed, version), false);
+            }
+
+            var changed = await SqliteSession.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
+            if (changed != 1)
+            {
+                return (new ModelWriteResult(StoreWriteOutcome.NotFound, version), false);
+            }
+
+            var raised = await RaiseVersionAsync(connection, transaction, instanceId, cancellationToken).ConfigureAwait(false);
+            return (new ModelWriteResult(StoreWriteOutcome.Written, raised), true);
         }, cancellationToken);
 
-    public Task<bool> DeleteAsync(string instanceId, string modelId, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
-        {
-            var changed = await SqliteSession.ExecuteAsync(connection, transaction,
-                "DELETE FROM models WHERE instance_id = $instance AND id = $id;", cancellationToken,
-                ("$instance", instanceId), ("$id", modelId)).ConfigureAwait(false);
-            return (changed == 1, changed == 1);
-        }, cancellationToken);
+    private static Task<long> RaiseVersionAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId, CancellationToken cancellationToken) =>
+        SqliteSession.ScalarLongAsync(connection, transaction, RaiseVersion, cancellationToken, ("$instance", instanceId));
 
     private static StoredModel Read(SqliteDataReader reader) => new(
         reader.GetString(0),

@@ -72,5 +72,11 @@ internal static class SqliteMigrations
                 PRIMARY KEY (instance_id, seq)
             ) STRICT;
             """),
+        new(4, "create model versions", """
+            CREATE TABLE model_versions (
+                instance_id TEXT    NOT NULL PRIMARY KEY,
+                version     INTEGER NOT NULL
+            ) STRICT;
+            """),
     ];
 }

@@ -11,15 +11,19 @@ using Doppel.Twins.Json;
 
 namespace Doppel.Twins.Models;
 
-/// <summary>An instance's models: the stored rows and their resolved <see cref="ModelSet"/>.</summary>
+/// <summary>An instance's models: the stored rows and their resolved <see cref="ModelSet"/>, at one model version.</summary>
 public sealed class InstanceModels
 {
-    internal InstanceModels(ModelSet set, IReadOnlyList<StoredModel> stored)
+    internal InstanceModels(ModelSet set, IReadOnlyList<StoredModel> stored, long version)
     {
         Set = set;
         Stored = stored;
+        Version = version;
         ById = stored.ToDictionary(m => m.Id, StringComparer.Ordinal);
     }
+
+    /// <summary>The instance's model version these models are (<see cref="IModelStore.GetVersionAsync"/>).</summary>
+    public long Version { get; }
 
     /// <summary>Every stored Interface, resolved.</summary>
     public ModelSet Set { get; }
@@ -38,20 +42,26 @@ public sealed record ModelPage(IReadOnlyList<StoredModel> Items, long? NextAfter
 
 /// <summary>
 /// The models API: uploads validated with Doppel.Dtdl against the instance's stored models, listing, decommissioning
-/// and deletion. The resolved model set of each instance is cached and replaced on every change this process makes.
+/// and deletion. The resolved model set of each instance is cached with its model version; every use first reads
+/// the stored version (one primary-key lookup) and loads the models again when another server changed them, so a
+/// model change made through any server is seen by the next request to every server. Changes are validated
+/// against the cached models and committed only if the version is still theirs (optimistic concurrency): two
+/// servers cannot commit model changes that are each valid but not together.
 /// </summary>
 public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeProvider timeProvider, DataPlaneLimits limits)
 {
     private readonly ConcurrentDictionary<string, InstanceModels> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private const int MaxAttempts = 20;
 
     /// <summary>The limits this service applies.</summary>
     public DataPlaneLimits Limits => limits;
 
-    /// <summary>The instance's models, resolved (cached).</summary>
+    /// <summary>The instance's models, resolved: the cached ones when the stored model version is still theirs.</summary>
     public async Task<InstanceModels> GetModelsAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(instanceId, out var cached))
+        var version = await store.Models.GetVersionAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (_cache.TryGetValue(instanceId, out var cached) && cached.Version == version)
         {
             return cached;
         }
@@ -60,7 +70,10 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            // Another request may have loaded them while this one waited.
+            return _cache.TryGetValue(instanceId, out cached) && cached.Version >= version
+                ? cached
+                : await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -106,56 +119,62 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            foreach (var id in ids)
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                if (id is not null && current.ById.ContainsKey(id))
+                var current = await CurrentAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                foreach (var id in ids)
                 {
-                    throw AdtErrors.ModelAlreadyExists(id);
-                }
-            }
-
-            var result = parser.Parse(documents, current.Set, cancellationToken);
-            if (!result.IsValid || result.Models is null)
-            {
-                throw AdtErrors.DtdlInvalid([.. result.Diagnostics.Select(ToDetail)]);
-            }
-
-            var now = timeProvider.GetUtcNow();
-            var newModels = new List<NewModel>(result.Models.Uploaded.Count);
-            var byId = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var d = 0; d < ids.Count; d++)
-            {
-                if (ids[d] is { } id)
-                {
-                    byId[id] = documents[d].Name;
-                    var definition = Encoding.UTF8.GetString(documents[d].Utf8.Span);
-                    if (Encoding.UTF8.GetByteCount(definition) > limits.MaxModelBytes)
+                    if (id is not null && current.ById.ContainsKey(id))
                     {
-                        throw AdtErrors.DtdlInvalid([new AdtErrorDetail(AdtErrorCodes.DtdlParserError,
-                            string.Create(CultureInfo.InvariantCulture, $"{documents[d].Name}: the model {id} is larger than {limits.MaxModelBytes} bytes."))]);
+                        throw AdtErrors.ModelAlreadyExists(id);
                     }
-
-                    var info = result.Models.Interfaces[id];
-                    newModels.Add(new NewModel(id, definition, LanguageMap(info.DisplayName), LanguageMap(info.Description), now));
                 }
+
+                var result = parser.Parse(documents, current.Set, cancellationToken);
+                if (!result.IsValid || result.Models is null)
+                {
+                    throw AdtErrors.DtdlInvalid([.. result.Diagnostics.Select(ToDetail)]);
+                }
+
+                var now = timeProvider.GetUtcNow();
+                var newModels = new List<NewModel>(result.Models.Uploaded.Count);
+                for (var d = 0; d < ids.Count; d++)
+                {
+                    if (ids[d] is { } id)
+                    {
+                        var definition = Encoding.UTF8.GetString(documents[d].Utf8.Span);
+                        if (Encoding.UTF8.GetByteCount(definition) > limits.MaxModelBytes)
+                        {
+                            throw AdtErrors.DtdlInvalid([new AdtErrorDetail(AdtErrorCodes.DtdlParserError,
+                                string.Create(CultureInfo.InvariantCulture, $"{documents[d].Name}: the model {id} is larger than {limits.MaxModelBytes} bytes."))]);
+                        }
+
+                        var info = result.Models.Interfaces[id];
+                        newModels.Add(new NewModel(id, definition, LanguageMap(info.DisplayName), LanguageMap(info.Description), now));
+                    }
+                }
+
+                var added = await store.Models.AddAsync(instanceId, newModels, limits.MaxModelsPerInstance, current.Version, cancellationToken).ConfigureAwait(false);
+                switch (added.Outcome)
+                {
+                    case StoreWriteOutcome.PreconditionFailed:
+                        continue; // Another server changed the models: validate against them again.
+                    case StoreWriteOutcome.AlreadyExists:
+                        _cache.TryRemove(instanceId, out _);
+                        throw AdtErrors.ModelAlreadyExists(added.ExistingId ?? newModels[0].Id);
+                    case StoreWriteOutcome.LimitReached:
+                        throw AdtErrors.LimitExceeded(string.Create(CultureInfo.InvariantCulture,
+                            $"The instance can hold at most {limits.MaxModelsPerInstance} models."));
+                }
+
+                // The version was the one validated against, so the stored models are exactly these.
+                var stored = newModels.Select((m, i) => new StoredModel(m.Id, added.FirstSequence + i, m.Definition, m.DisplayName, m.Description, m.UploadTime, false)).ToList();
+                var models = new InstanceModels(result.Models, [.. current.Stored, .. stored], added.Version);
+                _cache[instanceId] = models;
+                return stored;
             }
 
-            var added = await store.Models.AddAsync(instanceId, newModels, limits.MaxModelsPerInstance, cancellationToken).ConfigureAwait(false);
-            switch (added.Outcome)
-            {
-                case StoreWriteOutcome.AlreadyExists:
-                    _cache.TryRemove(instanceId, out _);
-                    throw AdtErrors.ModelAlreadyExists(added.ExistingId ?? newModels[0].Id);
-                case StoreWriteOutcome.LimitReached:
-                    throw AdtErrors.LimitExceeded(string.Create(CultureInfo.InvariantCulture,
-                        $"The instance can hold at most {limits.MaxModelsPerInstance} models."));
-            }
-
-            var stored = await store.Models.ListAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            var models = new InstanceModels(result.Models, stored);
-            _cache[instanceId] = models;
-            return [.. newModels.Select(m => models.ById[m.Id])];
+            throw Busy();
         }
         finally
         {
@@ -229,16 +248,31 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!await store.Models.SetDecommissionedAsync(instanceId, modelId, decommissioned.Value, cancellationToken).ConfigureAwait(false))
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                throw AdtErrors.ModelNotFound(modelId);
+                var current = await CurrentAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                if (!current.ById.ContainsKey(modelId))
+                {
+                    throw AdtErrors.ModelNotFound(modelId);
+                }
+
+                var written = await store.Models.SetDecommissionedAsync(instanceId, modelId, decommissioned.Value, current.Version, cancellationToken).ConfigureAwait(false);
+                switch (written.Outcome)
+                {
+                    case StoreWriteOutcome.Written:
+                        var stored = current.Stored.Select(m => m.Id == modelId ? m with { Decommissioned = decommissioned.Value } : m).ToList();
+                        _cache[instanceId] = new InstanceModels(current.Set, stored, written.Version);
+                        return;
+                    case StoreWriteOutcome.NotFound:
+                        throw AdtErrors.ModelNotFound(modelId);
+                    case StoreWriteOutcome.PreconditionFailed:
+                        continue;
+                    default:
+                        throw new InvalidOperationException($"Unexpected store outcome {written.Outcome}.");
+                }
             }
 
-            if (_cache.TryGetValue(instanceId, out var cached))
-            {
-                var stored = await store.Models.ListAsync(instanceId, cancellationToken).ConfigureAwait(false);
-                _cache[instanceId] = new InstanceModels(cached.Set, stored);
-            }
+            throw Busy();
         }
         finally
         {
@@ -254,27 +288,37 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var models = await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            if (!models.ById.ContainsKey(modelId))
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                throw AdtErrors.ModelNotFound(modelId);
+                var models = await CurrentAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                if (!models.ById.ContainsKey(modelId))
+                {
+                    throw AdtErrors.ModelNotFound(modelId);
+                }
+
+                var referencedBy = ReferencesTo(models, modelId).ToList();
+                if (referencedBy.Count > 0)
+                {
+                    throw AdtErrors.ModelReferencesNotDeleted(modelId, referencedBy);
+                }
+
+                var deleted = await store.Models.DeleteAsync(instanceId, modelId, models.Version, cancellationToken).ConfigureAwait(false);
+                switch (deleted.Outcome)
+                {
+                    case StoreWriteOutcome.Written:
+                        // The models without this one are loaded again on next use: resolving them needs the parser.
+                        _cache.TryRemove(instanceId, out _);
+                        return;
+                    case StoreWriteOutcome.NotFound:
+                        throw AdtErrors.ModelNotFound(modelId);
+                    case StoreWriteOutcome.PreconditionFailed:
+                        continue;
+                    default:
+                        throw new InvalidOperationException($"Unexpected store outcome {deleted.Outcome}.");
+                }
             }
 
-            var referencedBy = models.Set.Interfaces.Values
-                .Where(i => i.Id != modelId && (i.Extends.Contains(modelId) || i.Components.Values.Any(c => c.Schema == modelId)))
-                .Select(i => i.Id)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            if (referencedBy.Count > 0)
-            {
-                throw AdtErrors.ModelReferencesNotDeleted(modelId, referencedBy);
-            }
-
-            _cache.TryRemove(instanceId, out _);
-            if (!await store.Models.DeleteAsync(instanceId, modelId, cancellationToken).ConfigureAwait(false))
-            {
-                throw AdtErrors.ModelNotFound(modelId);
-            }
+            throw Busy();
         }
         finally
         {
@@ -382,13 +426,31 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
 
     private SemaphoreSlim Lock(string instanceId) => _locks.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
 
+    private static AdtException Busy() => new(AdtErrorKind.Unavailable, AdtErrorCodes.ServiceUnavailable,
+        "The models of this instance are being changed by many requests at once; try again.");
+
+    /// <summary>The models other than <paramref name="modelId"/> that extend it or use it as a component schema, by id.</summary>
+    private static IEnumerable<string> ReferencesTo(InstanceModels models, string modelId) =>
+        models.Set.Interfaces.Values
+            .Where(i => i.Id != modelId && (i.Extends.Contains(modelId) || i.Components.Values.Any(c => c.Schema == modelId)))
+            .Select(i => i.Id)
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>The current models, with the gate held: the cached ones if the stored version is still theirs.</summary>
+    private async Task<InstanceModels> CurrentAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var version = await store.Models.GetVersionAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return _cache.TryGetValue(instanceId, out var cached) && cached.Version == version
+            ? cached
+            : await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and resolves the stored models, with the gate held, and caches them.</summary>
     private async Task<InstanceModels> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(instanceId, out var cached))
-        {
-            return cached;
-        }
-
+        // The version first: the list read after it holds at least that version's changes. Should it hold a later
+        // one too, the next use sees a newer version and loads again.
+        var version = await store.Models.GetVersionAsync(instanceId, cancellationToken).ConfigureAwait(false);
         var stored = await store.Models.ListAsync(instanceId, cancellationToken).ConfigureAwait(false);
         ModelSet set;
         if (stored.Count == 0)
@@ -403,7 +465,7 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
                 $"The stored models of instance {instanceId} no longer validate: {string.Join("; ", result.Diagnostics.Take(3).Select(d => d.ToString()))}");
         }
 
-        var models = new InstanceModels(set, stored);
+        var models = new InstanceModels(set, stored, version);
         _cache[instanceId] = models;
         return models;
     }

@@ -98,6 +98,111 @@ public sealed class PostgreSqlServerTests
         Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM twins;"));
     }
 
+    [SkippableFact]
+    public async Task A_model_change_through_one_server_is_seen_by_the_other_at_once()
+    {
+        await using var schema = await TestSchema.CreateAsync();
+        using var data = new TemporaryDirectory();
+        using var issuer = new TestTokenIssuer(data.Combine("issuer.pem"));
+        string[] args = ["--store", "postgres", "--connection-string", schema.ConnectionString, "--instance", "plant", "--trusted-issuer", TestTokenIssuer.Issuer, "--trusted-key", issuer.PublicKeyPath];
+        using var dataA = new TemporaryDirectory();
+        using var dataB = new TemporaryDirectory();
+        await using var serverA = await InProcessServer.StartReadyAsync(dataA.Path, args);
+        await using var serverB = await InProcessServer.StartReadyAsync(dataB.Path, args);
+        using var clientA = DataPlaneClient(serverA, issuer);
+        using var clientB = DataPlaneClient(serverB, issuer);
+        const string room = """
+            [{"@id":"dtmi:doppel:pg:Room;1","@type":"Interface","@context":"dtmi:dtdl:context;3",
+              "contents":[{"@type":"Property","name":"area","schema":"double"}]}]
+            """;
+        const string floor = """
+            [{"@id":"dtmi:doppel:pg:Floor;1","@type":"Interface","@context":"dtmi:dtdl:context;3",
+              "contents":[{"@type":"Property","name":"level","schema":"integer"},{"@type":"Relationship","name":"contains","target":"dtmi:doppel:pg:Room;1"}]}]
+            """;
+        const string wing = """
+            [{"@id":"dtmi:doppel:pg:Wing;1","@type":"Interface","@context":"dtmi:dtdl:context;3","extends":"dtmi:doppel:pg:Room;1"}]
+            """;
+        const string floorTwin = """{"$metadata":{"$model":"dtmi:doppel:pg:Floor;1"},"level":1}""";
+
+        // Server B has the instance's models cached (Room only) before server A changes them.
+        using var roomUpload = await SendAsync(clientA, serverA, HttpMethod.Post, "models", room);
+        using var roomOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/room-1", """{"$metadata":{"$model":"dtmi:doppel:pg:Room;1"},"area":1}""");
+        using var floorUpload = await SendAsync(clientA, serverA, HttpMethod.Post, "models", floor);
+
+        // A new model uploaded through A is usable through B at once: for a twin, for a relationship, in the list.
+        using var floorOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/floor-1", floorTwin);
+        using var containsOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/floor-1/relationships/c1", """{"$targetId":"room-1","$relationshipName":"contains"}""");
+        using var listOnB = await SendAsync(clientB, serverB, HttpMethod.Get, "models", null);
+
+        // Decommissioned through A: B refuses new twins of it at once.
+        using var decommission = await SendAsync(clientA, serverA, HttpMethod.Patch, "models/dtmi:doppel:pg:Floor;1", """[{"op":"replace","path":"/decommissioned","value":true}]""");
+        using var decommissionedOnB = await SendAsync(clientB, serverB, HttpMethod.Put, "digitaltwins/floor-2", floorTwin);
+
+        // B's cached models must not let it delete a model that A's upload has just come to depend on.
+        using var wingUpload = await SendAsync(clientA, serverA, HttpMethod.Post, "models", wing);
+        using var deleteRoomOnB = await SendAsync(clientB, serverB, HttpMethod.Delete, "models/dtmi:doppel:pg:Room;1", null);
+
+        // Deleted through A: gone through B at once.
+        using var deleteWing = await SendAsync(clientA, serverA, HttpMethod.Delete, "models/dtmi:doppel:pg:Wing;1", null);
+        using var wingOnB = await SendAsync(clientB, serverB, HttpMethod.Get, "models/dtmi:doppel:pg:Wing;1", null);
+
+        Assert.Equal(HttpStatusCode.Created, roomUpload.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, roomOnB.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, floorUpload.StatusCode);
+        Assert.True(floorOnB.StatusCode == HttpStatusCode.OK, await floorOnB.Content.ReadAsStringAsync());
+        Assert.True(containsOnB.StatusCode == HttpStatusCode.OK, await containsOnB.Content.ReadAsStringAsync());
+        Assert.Equal(2, JsonDocument.Parse(await listOnB.Content.ReadAsStringAsync()).RootElement.GetProperty("value").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NoContent, decommission.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, decommissionedOnB.StatusCode);
+        Assert.Contains("\"ModelDecommissioned\"", await decommissionedOnB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, wingUpload.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, deleteRoomOnB.StatusCode);
+        Assert.Contains("\"ModelReferencesNotDeleted\"", await deleteRoomOnB.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, deleteWing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, wingOnB.StatusCode);
+        Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM models;"));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_model_changes_through_two_servers_never_leave_a_model_without_what_it_extends()
+    {
+        await using var schema = await TestSchema.CreateAsync();
+        using var data = new TemporaryDirectory();
+        using var issuer = new TestTokenIssuer(data.Combine("issuer.pem"));
+        string[] args = ["--store", "postgres", "--connection-string", schema.ConnectionString, "--instance", "plant", "--trusted-issuer", TestTokenIssuer.Issuer, "--trusted-key", issuer.PublicKeyPath];
+        using var dataA = new TemporaryDirectory();
+        using var dataB = new TemporaryDirectory();
+        await using var serverA = await InProcessServer.StartReadyAsync(dataA.Path, args);
+        await using var serverB = await InProcessServer.StartReadyAsync(dataB.Path, args);
+        using var clientA = DataPlaneClient(serverA, issuer);
+        using var clientB = DataPlaneClient(serverB, issuer);
+
+        for (var round = 0; round < 8; round++)
+        {
+            var baseId = $"dtmi:doppel:pg:Base{round};1";
+            using var upload = await SendAsync(clientA, serverA, HttpMethod.Post, "models", $$"""[{"@id":"{{baseId}}","@type":"Interface","@context":"dtmi:dtdl:context;3"}]""");
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+            using var warm = await SendAsync(clientB, serverB, HttpMethod.Get, "models", null);
+
+            // A deletes the base while B uploads a model extending it: one of them must lose.
+            var delete = SendAsync(clientA, serverA, HttpMethod.Delete, $"models/{baseId}", null);
+            var extend = SendAsync(clientB, serverB, HttpMethod.Post, "models", $$"""[{"@id":"dtmi:doppel:pg:Child{{round}};1","@type":"Interface","@context":"dtmi:dtdl:context;3","extends":"{{baseId}}"}]""");
+            using var deleted = await delete;
+            using var extended = await extend;
+
+            var deletedOk = deleted.StatusCode == HttpStatusCode.NoContent;
+            var extendedOk = extended.StatusCode == HttpStatusCode.Created;
+            Assert.True(deletedOk != extendedOk, $"round {round}: delete {(int)deleted.StatusCode}, upload {(int)extended.StatusCode}");
+        }
+
+        // Every stored model set still resolves: a fresh server can list and use them.
+        using var dataC = new TemporaryDirectory();
+        await using var serverC = await InProcessServer.StartReadyAsync(dataC.Path, args);
+        using var clientC = DataPlaneClient(serverC, issuer);
+        using var list = await SendAsync(clientC, serverC, HttpMethod.Get, "models", null);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+    }
+
     [Fact]
     public async Task Unreachable_postgres_exits_with_code_2_and_one_line_naming_the_server()
     {
@@ -177,7 +282,7 @@ public sealed class PostgreSqlServerTests
         using var request = new HttpRequestMessage(method, new Uri(server.BaseAddress, $"instances/plant/{path}?api-version=2023-10-31"));
         if (json is not null)
         {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, method == HttpMethod.Patch ? "application/json-patch+json" : "application/json");
         }
 
         foreach (var (name, value) in headers)

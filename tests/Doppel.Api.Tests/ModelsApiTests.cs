@@ -201,6 +201,56 @@ public sealed class ModelsApiTests : IAsyncLifetime
         Assert.True((await Adt.JsonAsync(get)).GetProperty("decommissioned").GetBoolean());
     }
 
+    [Fact]
+    public async Task Decommissioning_a_model_that_models_in_use_extend_or_embed_is_409_ModelReferencesNotDecommissioned()
+    {
+        await Adt.OkAsync(await _client.PostAsync("models", Samples.Models()), HttpStatusCode.Created);
+        const string decommission = """[{"op":"replace","path":"/decommissioned","value":true}]""";
+        string Path(string id) => "models/" + InstanceClient.Encode(id);
+
+        // Room extends Space and embeds Thermostat; Room is not decommissioned.
+        using var extended = await _client.PatchAsync(Path(Samples.SpaceId), decommission);
+        using var embedded = await _client.PatchAsync(Path(Samples.ThermostatId), decommission);
+        var extendedError = await Adt.ErrorAsync(extended, HttpStatusCode.Conflict, "ModelReferencesNotDecommissioned");
+        await Adt.ErrorAsync(embedded, HttpStatusCode.Conflict, "ModelReferencesNotDecommissioned");
+        Assert.Contains(Samples.RoomId, extendedError.GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var stillActive = await _client.GetAsync(Path(Samples.SpaceId));
+        Assert.False((await Adt.JsonAsync(stillActive)).GetProperty("decommissioned").GetBoolean());
+
+        // Once Room is decommissioned, what it refers to may be too; the twins of Space can then no longer be created.
+        using var room = await _client.PatchAsync(Path(Samples.RoomId), decommission);
+        using var space = await _client.PatchAsync(Path(Samples.SpaceId), decommission);
+        using var thermostat = await _client.PatchAsync(Path(Samples.ThermostatId), decommission);
+        using var again = await _client.PatchAsync(Path(Samples.SpaceId), decommission);
+        await Adt.OkAsync(room, HttpStatusCode.NoContent);
+        await Adt.OkAsync(space, HttpStatusCode.NoContent);
+        await Adt.OkAsync(thermostat, HttpStatusCode.NoContent);
+        await Adt.OkAsync(again, HttpStatusCode.NoContent);
+        using var spaceTwin = await _client.PutAsync("digitaltwins/s1", "{\"$metadata\":{\"$model\":\"" + Samples.SpaceId + "\"}}");
+        await Adt.ErrorAsync(spaceTwin, HttpStatusCode.BadRequest, "ModelDecommissioned");
+    }
+
+    [Fact]
+    public async Task A_recommissioned_referrer_blocks_decommissioning_again_but_not_what_is_already_decommissioned()
+    {
+        await Adt.OkAsync(await _client.PostAsync("models", Samples.Models()), HttpStatusCode.Created);
+        const string decommission = """[{"op":"replace","path":"/decommissioned","value":true}]""";
+        const string recommission = """[{"op":"replace","path":"/decommissioned","value":false}]""";
+        string Path(string id) => "models/" + InstanceClient.Encode(id);
+        await Adt.OkAsync(await _client.PatchAsync(Path(Samples.RoomId), decommission), HttpStatusCode.NoContent);
+        await Adt.OkAsync(await _client.PatchAsync(Path(Samples.SpaceId), decommission), HttpStatusCode.NoContent);
+
+        using var roomBack = await _client.PatchAsync(Path(Samples.RoomId), recommission);
+        using var spaceAgain = await _client.PatchAsync(Path(Samples.SpaceId), decommission);
+        using var spaceBack = await _client.PatchAsync(Path(Samples.SpaceId), recommission);
+        using var spaceOnceMore = await _client.PatchAsync(Path(Samples.SpaceId), decommission);
+
+        await Adt.OkAsync(roomBack, HttpStatusCode.NoContent);
+        await Adt.OkAsync(spaceAgain, HttpStatusCode.NoContent);
+        await Adt.OkAsync(spaceBack, HttpStatusCode.NoContent);
+        await Adt.ErrorAsync(spaceOnceMore, HttpStatusCode.Conflict, "ModelReferencesNotDecommissioned");
+    }
+
     [Theory]
     [InlineData("""[{"op":"replace","path":"/displayName","value":"x"}]""")]
     [InlineData("""[{"op":"add","path":"/decommissioned","value":true}]""")]

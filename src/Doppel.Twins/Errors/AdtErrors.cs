@@ -89,6 +89,10 @@ public static class AdtErrors
     public static AdtException ModelReferencesNotDeleted(string modelId, IEnumerable<string> referencedBy) => new(AdtErrorKind.Conflict, AdtErrorCodes.ModelReferencesNotDeleted,
         $"The model {modelId} is referenced by other models ({string.Join(", ", referencedBy)}), which extend it or use it as a component. Delete those models first.");
 
+    /// <summary>A model to decommission is extended or used as a component by models that are not decommissioned.</summary>
+    public static AdtException ModelReferencesNotDecommissioned(string modelId, IEnumerable<string> referencedBy) => new(AdtErrorKind.Conflict, AdtErrorCodes.ModelReferencesNotDecommissioned,
+        $"The model {modelId} is referenced by models that are not decommissioned ({string.Join(", ", referencedBy)}), which extend it or use it as a component. Decommission those models first.");
+
     /// <summary>A documented limit was reached.</summary>
     public static AdtException LimitExceeded(string message) => new(AdtErrorKind.BadRequest, AdtErrorCodes.LimitExceeded, message);
 

@@ -218,7 +218,10 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
         return models.ById.TryGetValue(modelId, out var model) ? model : throw AdtErrors.ModelNotFound(modelId);
     }
 
-    /// <summary>Applies a model JSON Patch: only <c>replace /decommissioned</c> with a boolean is allowed.</summary>
+    /// <summary>
+    /// Applies a model JSON Patch: only <c>replace /decommissioned</c> with a boolean is allowed. Decommissioning a
+    /// model that models not decommissioned extend or use as a component is <c>ModelReferencesNotDecommissioned</c>.
+    /// </summary>
     public async Task UpdateAsync(string instanceId, string modelId, ReadOnlyMemory<byte> patch, CancellationToken cancellationToken)
     {
         CheckModelId(modelId);
@@ -251,9 +254,20 @@ public sealed class ModelService(IDataPlaneStore store, DtdlParser parser, TimeP
             for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 var current = await CurrentAsync(instanceId, cancellationToken).ConfigureAwait(false);
-                if (!current.ById.ContainsKey(modelId))
+                if (!current.ById.TryGetValue(modelId, out var model))
                 {
                     throw AdtErrors.ModelNotFound(modelId);
+                }
+
+                // A model still in use by models that can be used for new twins stays usable (decommissioning an
+                // already decommissioned model changes nothing and is not refused).
+                if (decommissioned.Value && !model.Decommissioned)
+                {
+                    var inUse = ReferencesTo(current, modelId).Where(id => !current.ById[id].Decommissioned).ToList();
+                    if (inUse.Count > 0)
+                    {
+                        throw AdtErrors.ModelReferencesNotDecommissioned(modelId, inUse);
+                    }
                 }
 
                 var written = await store.Models.SetDecommissionedAsync(instanceId, modelId, decommissioned.Value, current.Version, cancellationToken).ConfigureAwait(false);

@@ -139,34 +139,8 @@ internal sealed class PostgreSqlMigrationRunner : IMigrationRunner
         return history;
     }
 
-    private void Verify(List<AppliedMigration> history)
-    {
-        for (var i = 0; i < history.Count; i++)
-        {
-            var row = history[i];
-            if (row.Version != i + 1)
-            {
-                throw new StoreUnavailableException(
-                    StoreFailure.MigrationMismatch,
-                    $"the database {_database.Location} has a gap in its migration history at version {i + 1}");
-            }
-
-            if (row.Version > _migrations.Count)
-            {
-                throw new StoreUnavailableException(
-                    StoreFailure.SchemaTooNew,
-                    $"the database {_database.Location} has schema version {history[^1].Version}, newer than this Doppel knows ({_migrations.Count}); run a newer Doppel");
-            }
-
-            var known = _migrations[i].Info;
-            if (!string.Equals(row.Checksum, known.Checksum, StringComparison.Ordinal))
-            {
-                throw new StoreUnavailableException(
-                    StoreFailure.MigrationMismatch,
-                    $"migration {row.Version} ('{row.Name}') in the database {_database.Location} differs from the one in this build");
-            }
-        }
-    }
+    private void Verify(List<AppliedMigration> history) =>
+        MigrationHistory.Verify(history, [.. _migrations.Select(m => m.Info)], _database.Location);
 
     private static async Task ExecuteAsync(
         NpgsqlConnection connection,

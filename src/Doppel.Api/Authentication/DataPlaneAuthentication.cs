@@ -29,6 +29,10 @@ public static class DataPlaneAuthentication
         return services.AddAuthentication().AddJwtBearer(Scheme, options =>
         {
             options.MapInboundClaims = false;
+
+            // Clients send one token with every request: check its signature once, not per request.
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingJsonWebTokenHandler { MapInboundClaims = false });
             options.ConfigurationManager = keys;
             options.RefreshOnIssuerKeyNotFound = true;
             options.TokenValidationParameters = new TokenValidationParameters

@@ -3,7 +3,7 @@ using static Doppel.Storage.PostgreSql.DataPlane.DataPlaneSql;
 
 namespace Doppel.Storage.PostgreSql.DataPlane;
 
-/// <summary>The <c>twins</c> table.</summary>
+/// <summary>The <c>twins</c> table, and each instance's number of twins in <c>twin_counts</c>.</summary>
 internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinStore
 {
     public Task<StoredTwin?> GetAsync(string instanceId, string twinId, CancellationToken cancellationToken) =>
@@ -37,15 +37,23 @@ internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinSt
 
             if (current is null)
             {
+                // The instance's row in twin_counts, kept with every create and delete: one key lookup, where
+                // COUNT(*) over twins would scan the instance's index while holding the instance lock.
                 var count = await ScalarLongAsync(connection, transaction,
-                    "SELECT COUNT(*) FROM twins WHERE instance_id = $1;", ct, Text(instanceId)).ConfigureAwait(false);
+                    "SELECT count FROM twin_counts WHERE instance_id = $1;", ct, Text(instanceId)).ConfigureAwait(false);
                 if (count >= maxTwins)
                 {
                     return (StoreWriteOutcome.LimitReached, false);
                 }
 
-                await ExecuteWithEventAsync(connection, transaction,
-                    "INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($1, $2, $3, $4, $5);", instanceId, change, ct,
+                await ExecuteWithEventAsync(connection, transaction, """
+                    WITH created AS (
+                        INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($1, $2, $3, $4, $5)
+                        RETURNING instance_id)
+                    INSERT INTO twin_counts AS c (instance_id, count)
+                    SELECT instance_id, 1 FROM created
+                    ON CONFLICT (instance_id) DO UPDATE SET count = c.count + 1;
+                    """, instanceId, change, ct,
                     Text(instanceId), Text(twin.Id), Text(twin.ModelId), Text(twin.ETag), Text(twin.Document)).ConfigureAwait(false);
             }
             else
@@ -85,8 +93,12 @@ internal sealed class PostgreSqlTwinStore(PostgreSqlDatabase database) : ITwinSt
                 return (StoreWriteOutcome.HasRelationships, false);
             }
 
-            await ExecuteWithEventAsync(connection, transaction,
-                "DELETE FROM twins WHERE instance_id = $1 AND id = $2;", instanceId, change, ct,
+            await ExecuteWithEventAsync(connection, transaction, """
+                WITH deleted AS (
+                    DELETE FROM twins WHERE instance_id = $1 AND id = $2
+                    RETURNING instance_id)
+                UPDATE twin_counts AS c SET count = c.count - (SELECT COUNT(*) FROM deleted) WHERE c.instance_id = $1;
+                """, instanceId, change, ct,
                 Text(instanceId), Text(twinId)).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);

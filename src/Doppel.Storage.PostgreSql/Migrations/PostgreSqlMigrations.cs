@@ -84,5 +84,14 @@ internal static class PostgreSqlMigrations
                 version     bigint NOT NULL
             );
             """),
+        new(5, "create twin counts", """
+            CREATE TABLE twin_counts (
+                instance_id text   COLLATE "C" NOT NULL PRIMARY KEY,
+                count       bigint NOT NULL
+            );
+
+            INSERT INTO twin_counts (instance_id, count)
+            SELECT instance_id, COUNT(*) FROM twins GROUP BY instance_id;
+            """),
     ];
 }

@@ -78,5 +78,14 @@ internal static class SqliteMigrations
                 version     INTEGER NOT NULL
             ) STRICT;
             """),
+        new(5, "create twin counts", """
+            CREATE TABLE twin_counts (
+                instance_id TEXT    NOT NULL PRIMARY KEY,
+                count       INTEGER NOT NULL
+            ) STRICT;
+
+            INSERT INTO twin_counts (instance_id, count)
+            SELECT instance_id, COUNT(*) FROM twins GROUP BY instance_id;
+            """),
     ];
 }

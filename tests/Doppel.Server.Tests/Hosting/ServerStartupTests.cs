@@ -23,7 +23,7 @@ public sealed class ServerStartupTests
         Assert.Equal("application/json; charset=utf-8", health.Content.Headers.ContentType?.ToString());
         Assert.Equal("""{"status":"alive"}""", await health.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("""{"status":"ready","store":"sqlite","schemaVersion":4}""", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("""{"status":"ready","store":"sqlite","schemaVersion":5}""", await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -147,5 +147,66 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         Assert.Equal(5, await Harness.CountRowsAsync("twins"));
     }
 
+    [SkippableFact]
+    public async Task Twin_count_follows_creates_deletes_and_a_refused_create_and_survives_a_restart()
+    {
+        await OpenAsync();
+        Assert.Null(await Harness.ReadTwinCountAsync(InstanceId));
+
+        await Data.Twins.WriteAsync(InstanceId, Twin("a"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("b"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+        await Data.Twins.WriteAsync(InstanceId, Twin("c"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+        var duplicate = await Data.Twins.WriteAsync(InstanceId, Twin("c"), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
+        var replaced = await Data.Twins.WriteAsync(InstanceId, Twin("a", "W/\"2\""), StoreWriteMode.ReplaceIfMatch, "W/\"1\"", 3, Change(), CancellationToken.None);
+        var atLimit = await Data.Twins.WriteAsync(InstanceId, Twin("d"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+        var countAtLimit = await Harness.ReadTwinCountAsync(InstanceId);
+        var deleted = await Data.Twins.DeleteAsync(InstanceId, "b", null, Change(), CancellationToken.None);
+        var deletedAgain = await Data.Twins.DeleteAsync(InstanceId, "b", null, Change(), CancellationToken.None);
+        var countAfterDelete = await Harness.ReadTwinCountAsync(InstanceId);
+        var afterDelete = await Data.Twins.WriteAsync(InstanceId, Twin("d"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+
+        // A restart: a new store over the same database, migrated again (nothing to do), with its own data plane.
+        var restarted = Harness.OpenStore();
+        await restarted.Migrations.ApplyPendingAsync(CancellationToken.None);
+        var data = Harness.OpenDataPlane(restarted);
+        var afterRestart = await data.Twins.WriteAsync(InstanceId, Twin("e"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+        var belowHigherLimit = await data.Twins.WriteAsync(InstanceId, Twin("e"), StoreWriteMode.CreateOnly, null, 4, Change(), CancellationToken.None);
+        await data.Twins.DeleteAsync(InstanceId, "a", null, Change(), CancellationToken.None);
+
+        Assert.Equal(StoreWriteOutcome.PreconditionFailed, duplicate);
+        Assert.Equal(StoreWriteOutcome.Written, replaced);
+        Assert.Equal(StoreWriteOutcome.LimitReached, atLimit);
+        Assert.Equal(3, countAtLimit);
+        Assert.Equal(StoreWriteOutcome.Written, deleted);
+        Assert.Equal(StoreWriteOutcome.NotFound, deletedAgain);
+        Assert.Equal(2, countAfterDelete);
+        Assert.Equal(StoreWriteOutcome.Written, afterDelete);
+        Assert.Equal(StoreWriteOutcome.LimitReached, afterRestart);
+        Assert.Equal(StoreWriteOutcome.Written, belowHigherLimit);
+        Assert.Equal(3, await Harness.ReadTwinCountAsync(InstanceId));
+        Assert.Equal(3, await Harness.CountRowsAsync("twins"));
+        Assert.Null(await Harness.ReadTwinCountAsync(OtherInstanceId));
+    }
+
+    [SkippableFact]
+    public async Task Twin_count_migration_counts_the_twins_already_stored()
+    {
+        await OpenAsync();
+        await CreateTwinsAsync("a", "b", "c");
+        await Data.Twins.WriteAsync(OtherInstanceId, Twin("x"), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
+        // Back to the schema before the counter, with the twins in place, as a database written by an older Doppel.
+        await Harness.ExecuteSqlAsync("DROP TABLE twin_counts; DELETE FROM schema_migrations WHERE version = 5;");
+
+        var store = Harness.OpenStore();
+        var report = await store.Migrations.ApplyPendingAsync(CancellationToken.None);
+        var data = Harness.OpenDataPlane(store);
+        var atLimit = await data.Twins.WriteAsync(InstanceId, Twin("d"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
+
+        Assert.Equal([5], report.Applied.Select(m => m.Version));
+        Assert.Equal(3, await Harness.ReadTwinCountAsync(InstanceId));
+        Assert.Equal(1, await Harness.ReadTwinCountAsync(OtherInstanceId));
+        Assert.Equal(StoreWriteOutcome.LimitReached, atLimit);
+    }
+
     private static RelationshipLimits Limits => new(null, 100, 100);
 }

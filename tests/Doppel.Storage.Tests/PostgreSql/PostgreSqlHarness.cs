@@ -65,6 +65,21 @@ public sealed class PostgreSqlHarness : StoreHarness
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    public override async Task<long?> ReadTwinCountAsync(string instanceId)
+    {
+        await using var command = Admin.Value.CreateCommand($"SELECT count FROM \"{Schema}\".twin_counts WHERE instance_id = $1;");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = instanceId });
+        return await command.ExecuteScalarAsync() is long count ? count : null;
+    }
+
+    public override async Task ExecuteSqlAsync(string sql)
+    {
+        // On a connection whose search path is this harness's schema, so that the SQL names tables unqualified.
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A store over this harness's schema with a connection string changed by <paramref name="change"/>.</summary>
     public PostgreSqlStore CreateStoreWith(Action<NpgsqlConnectionStringBuilder> change)
     {

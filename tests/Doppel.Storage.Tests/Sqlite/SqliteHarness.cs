@@ -43,6 +43,17 @@ public sealed class SqliteHarness : StoreHarness
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    public override async Task<long?> ReadTwinCountAsync(string instanceId)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count FROM twin_counts WHERE instance_id = $instance;";
+        command.Parameters.AddWithValue("$instance", instanceId);
+        return await command.ExecuteScalarAsync() is long count ? count : null;
+    }
+
+    public override Task ExecuteSqlAsync(string sql) => ExecuteAsync(sql);
+
     public override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
 
     protected override IStore CreateStore(TimeProvider timeProvider) =>

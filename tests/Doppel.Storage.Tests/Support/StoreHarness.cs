@@ -42,6 +42,12 @@ public abstract class StoreHarness : IAsyncDisposable
     /// <summary>How many rows a table of this database has, read without the store.</summary>
     public abstract Task<long> CountRowsAsync(string table);
 
+    /// <summary>An instance's row in <c>twin_counts</c>, read without the store; null when it has none.</summary>
+    public abstract Task<long?> ReadTwinCountAsync(string instanceId);
+
+    /// <summary>Runs <paramref name="sql"/> (no parameters) on this harness's database, behind the store's back.</summary>
+    public abstract Task ExecuteSqlAsync(string sql);
+
     /// <summary>The data plane over a store this harness opened.</summary>
     public abstract IDataPlaneStore OpenDataPlane(IStore store);
 

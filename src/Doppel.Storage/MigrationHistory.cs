@@ -3,6 +3,22 @@ namespace Doppel.Storage;
 /// <summary>The rules a database's recorded migrations must follow, the same for every engine.</summary>
 public static class MigrationHistory
 {
+    /// <summary>Refuses a build's migrations unless they are numbered 1, 2, 3, … without gaps.</summary>
+    /// <param name="known">This build's migrations, in order.</param>
+    /// <param name="parameterName">The caller's parameter, for the exception.</param>
+    /// <exception cref="ArgumentException">The numbering has a gap or starts elsewhere.</exception>
+    public static void RequireNumberedFromOne(IReadOnlyList<MigrationInfo> known, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (known[i].Version != i + 1)
+            {
+                throw new ArgumentException("Migrations must be numbered 1, 2, 3, ... without gaps.", parameterName);
+            }
+        }
+    }
+
     /// <summary>
     /// Checks the migrations a database records against the ones this build knows: numbered from 1 without a gap,
     /// none newer than this build, each with the checksum of this build's migration of that number.

@@ -39,18 +39,11 @@ internal sealed class PostgreSqlMigrationRunner : IMigrationRunner
         IReadOnlyList<PostgreSqlMigration> migrations,
         TimeProvider timeProvider)
     {
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new ArgumentException("Migrations must be numbered 1, 2, 3, ... without gaps.", nameof(migrations));
-            }
-        }
-
         _database = database;
         _migrations = migrations;
         _timeProvider = timeProvider;
         Known = [.. migrations.Select(m => m.Info)];
+        MigrationHistory.RequireNumberedFromOne(Known, nameof(migrations));
     }
 
     public IReadOnlyList<MigrationInfo> Known { get; }
@@ -140,7 +133,7 @@ internal sealed class PostgreSqlMigrationRunner : IMigrationRunner
     }
 
     private void Verify(List<AppliedMigration> history) =>
-        MigrationHistory.Verify(history, [.. _migrations.Select(m => m.Info)], _database.Location);
+        MigrationHistory.Verify(history, Known, _database.Location);
 
     private static async Task ExecuteAsync(
         NpgsqlConnection connection,

@@ -28,18 +28,11 @@ internal sealed class SqliteMigrationRunner : IMigrationRunner
         IReadOnlyList<SqliteMigration> migrations,
         TimeProvider timeProvider)
     {
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new ArgumentException("Migrations must be numbered 1, 2, 3, ... without gaps.", nameof(migrations));
-            }
-        }
-
         _connections = connections;
         _migrations = migrations;
         _timeProvider = timeProvider;
         Known = [.. migrations.Select(m => m.Info)];
+        MigrationHistory.RequireNumberedFromOne(Known, nameof(migrations));
     }
 
     public IReadOnlyList<MigrationInfo> Known { get; }
@@ -137,7 +130,7 @@ internal sealed class SqliteMigrationRunner : IMigrationRunner
     }
 
     private void Verify(List<AppliedMigration> history) =>
-        MigrationHistory.Verify(history, [.. _migrations.Select(m => m.Info)], _connections.DatabasePath);
+        MigrationHistory.Verify(history, Known, _connections.DatabasePath);
 
     private async Task RecordAsync(
         SqliteConnection connection,

@@ -494,7 +494,7 @@ internal sealed partial class ElementReader
             {
                 if (!element.Cotypes.Contains(cocotype))
                 {
-                    diagnostics.AddFor("missingCocotype", element, null, element.Node["@type"], type: ShortName(cotype), restriction: ShortName(cocotype));
+                    diagnostics.AddFor("missingCocotype", element, null, element.Node["@type"], type: DtmiNames.ShortName(cotype), restriction: DtmiNames.ShortName(cocotype));
                 }
             }
 
@@ -502,7 +502,7 @@ internal sealed partial class ElementReader
             {
                 if (propertyOwners.TryGetValue(property.Name, out var other) && other != cotype)
                 {
-                    diagnostics.AddFor("conflictingSupplementalTypes", element, property.Name, element.Node["@type"], type: ShortName(other), restriction: ShortName(cotype));
+                    diagnostics.AddFor("conflictingSupplementalTypes", element, property.Name, element.Node["@type"], type: DtmiNames.ShortName(other), restriction: DtmiNames.ShortName(cotype));
                 }
 
                 propertyOwners.TryAdd(property.Name, cotype);
@@ -512,7 +512,7 @@ internal sealed partial class ElementReader
         foreach (var cotype in element.Cotypes)
         {
             var supplemental = Meta.SupplementalTypes[cotype];
-            var term = ShortName(cotype);
+            var term = DtmiNames.ShortName(cotype);
             if (supplemental.Abstract)
             {
                 diagnostics.AddFor("abstractSupplementalType", element, null, element.Node["@type"], type: term);
@@ -526,12 +526,5 @@ internal sealed partial class ElementReader
                 diagnostics.AddFor("invalidCotypeVersion", element, null, element.Node["@type"], type: term, restriction: string.Join(", ", supplemental.CotypeVersions));
             }
         }
-    }
-
-    private static string ShortName(string dtmi)
-    {
-        var semicolon = dtmi.LastIndexOf(';');
-        var path = semicolon < 0 ? dtmi : dtmi[..semicolon];
-        return path[(path.LastIndexOf(':') + 1)..];
     }
 }

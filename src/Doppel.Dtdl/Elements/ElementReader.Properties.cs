@@ -103,7 +103,7 @@ internal sealed partial class ElementReader
                 if (supplemental.MinCount is > 0 && !element.Node.Members.Any(m => IsTermFor(context, m.Name, supplemental)))
                 {
                     diagnostics.AddFor(supplemental.Type.StartsWith("dtmi:", StringComparison.Ordinal) ? "missingSupplementalObjectProperty" : "missingSupplementalLiteralProperty",
-                        element, supplemental.Name, type: ShortName(cotype));
+                        element, supplemental.Name, type: DtmiNames.ShortName(cotype));
                     element.MissingProperties.Add(diagnostics.Items[^1]);
                 }
             }
@@ -115,13 +115,13 @@ internal sealed partial class ElementReader
     /// </summary>
     private bool CheckUnitFamily(Element element, SupplementalProperty property, SupplementalType owner, JsonNode node, string target)
     {
-        var family = property.ChildOf is { } childOf ? ShortName(childOf) : property.TypeName;
+        var family = property.ChildOf is { } childOf ? DtmiNames.ShortName(childOf) : property.TypeName;
         if (!Meta.Units.TryGetValue(owner.ExtensionContext, out var families) || !families.TryGetValue(family, out var members))
         {
             return true;
         }
 
-        var unit = ShortName(target);
+        var unit = DtmiNames.ShortName(target);
         if (members.Contains(unit))
         {
             return true;

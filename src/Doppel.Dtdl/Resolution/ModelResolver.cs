@@ -179,9 +179,7 @@ internal sealed class ModelResolver
             return null;
         }
 
-        var semicolon = id.LastIndexOf(';');
-        var path = semicolon < 0 ? id : id[..semicolon];
-        var name = path[(path.LastIndexOf(':') + 1)..];
+        var name = Metamodel.DtmiNames.ShortName(id);
         return name switch
         {
             "boolean" => new PrimitiveSchema(id, PrimitiveKind.Boolean),

@@ -83,7 +83,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
 
         if (rule.DisallowedType is { } disallowed && sibling.Cotypes.Contains(disallowed))
         {
-            diagnostics.AddFor("disallowedType", content, keyName, key, name, secondaryId: sibling.Id, type: ShortName(disallowed),
+            diagnostics.AddFor("disallowedType", content, keyName, key, name, secondaryId: sibling.Id, type: DtmiNames.ShortName(disallowed),
                 extra: new Dictionary<string, string?> { ["auxProperty"] = "name" });
         }
         else if (rule.RequiredTypeNames.Length > 0 && !rule.RequiredTypeNames.Contains(sibling.Class))
@@ -129,7 +129,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
         // The overriding element's schema must be the family the overridden property takes its values from.
         if (supplemental.ChildOf is { } family && content.References.TryGetValue("schema", out var schemas) && schemas.Count == 1 && schemas[0].Target != family)
         {
-            diagnostics.AddFor("siblingPropertyMismatch", content, "schema", schemas[0].Node, ShortName(schemas[0].Target), restriction: ShortName(family));
+            diagnostics.AddFor("siblingPropertyMismatch", content, "schema", schemas[0].Node, DtmiNames.ShortName(schemas[0].Target), restriction: DtmiNames.ShortName(family));
         }
     }
 
@@ -150,12 +150,5 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
         }
 
         return contents;
-    }
-
-    private static string ShortName(string dtmi)
-    {
-        var semicolon = dtmi.LastIndexOf(';');
-        var path = semicolon < 0 ? dtmi : dtmi[..semicolon];
-        return path[(path.LastIndexOf(':') + 1)..];
     }
 }

@@ -498,7 +498,7 @@ internal sealed partial class ElementReader
                 }
             }
 
-            foreach (var property in Meta.SelfAndAncestors(cotype).SelectMany(t => t.Properties.Values))
+            foreach (var property in Meta.SupplementalProperties([cotype]))
             {
                 if (propertyOwners.TryGetValue(property.Name, out var other) && other != cotype)
                 {

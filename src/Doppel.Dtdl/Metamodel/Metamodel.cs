@@ -54,6 +54,13 @@ internal sealed class DtdlMetamodel
         }
     }
 
+    /// <summary>Every supplemental type the co-types are or derive from.</summary>
+    public IEnumerable<SupplementalType> SelfAndAncestors(IEnumerable<string> cotypes) => cotypes.SelectMany(SelfAndAncestors);
+
+    /// <summary>Every property the co-types add to their element, inherited ones included.</summary>
+    public IEnumerable<SupplementalProperty> SupplementalProperties(IEnumerable<string> cotypes) =>
+        SelfAndAncestors(cotypes).SelectMany(t => t.Properties.Values);
+
     /// <summary>Every DTMI some context defines a term for: extension units and the like count as defined elements.</summary>
     public FrozenSet<string> TermTargets => termTargets ??= Contexts.Values.SelectMany(c => c.Terms.Values).ToFrozenSet(StringComparer.Ordinal);
 

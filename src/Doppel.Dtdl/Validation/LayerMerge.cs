@@ -51,11 +51,11 @@ internal static class LayerMerge
                 continue;
             }
 
-            var added = DtdlMetamodel.Instance.SelfAndAncestors(cotype).SelectMany(t => t.Properties.Values).Select(p => p.Name).ToHashSet();
-            var clash = target.Cotypes.FirstOrDefault(c => DtdlMetamodel.Instance.SelfAndAncestors(c).SelectMany(t => t.Properties.Values).Any(p => added.Contains(p.Name)));
+            var added = DtdlMetamodel.Instance.SupplementalProperties([cotype]).Select(p => p.Name).ToHashSet();
+            var clash = target.Cotypes.FirstOrDefault(c => DtdlMetamodel.Instance.SupplementalProperties([c]).Any(p => added.Contains(p.Name)));
             if (clash is not null)
             {
-                var shared = DtdlMetamodel.Instance.SelfAndAncestors(clash).SelectMany(t => t.Properties.Values).First(p => added.Contains(p.Name)).Name;
+                var shared = DtdlMetamodel.Instance.SupplementalProperties([clash]).First(p => added.Contains(p.Name)).Name;
                 diagnostics.AddFor("conflictingSupplementalTypes", target, shared, layer.Node["@type"], type: clash, restriction: cotype);
                 return;
             }
@@ -90,7 +90,7 @@ internal static class LayerMerge
             }
         }
 
-        foreach (var property in merged.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values))
+        foreach (var property in DtdlMetamodel.Instance.SupplementalProperties(merged.Cotypes))
         {
             if (property.MinCount is > 0 && !Has(merged, property.Name))
             {
@@ -129,7 +129,7 @@ internal static class LayerMerge
 
             var datatype = properties.TryGetValue(name, out var property)
                 ? property.Datatype ?? (property.IsIdentifier ? "identifier" : null)
-                : target.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values).FirstOrDefault(p => p.Name == name)?.TypeName;
+                : DtdlMetamodel.Instance.SupplementalProperties(target.Cotypes).FirstOrDefault(p => p.Name == name)?.TypeName;
             if (datatype == "langString" && !LangStringsConflict(existing, value))
             {
                 continue;

@@ -17,7 +17,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
     public void Check()
     {
         // Only extension co-types (annotation, overriding, MQTT) bring these rules; most uploads have none.
-        var rules = index.Elements.SelectMany(e => e.Cotypes).Distinct().SelectMany(c => Meta.SelfAndAncestors(c)).ToList();
+        var rules = Meta.SelfAndAncestors(index.Elements.SelectMany(e => e.Cotypes).Distinct()).ToList();
         var siblingRules = rules.Any(t => t.Siblings.Count > 0);
         var uniqueValues = rules.Any(t => t.Properties.Values.Any(p => p.UniqueValue));
         foreach (var element in index.Elements)
@@ -41,7 +41,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
             var seen = new Dictionary<string, Element>(StringComparer.Ordinal);
             foreach (var child in children)
             {
-                foreach (var supplemental in child.Cotypes.SelectMany(c => Meta.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values).Where(p => p.UniqueValue))
+                foreach (var supplemental in Meta.SupplementalProperties(child.Cotypes).Where(p => p.UniqueValue))
                 {
                     if (child.Literals.TryGetValue(supplemental.Name, out var value) && value is JsonNumber or JsonString
                         && !seen.TryAdd(supplemental.Name + "=" + value.Describe(), child))
@@ -59,7 +59,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
         var overridden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var content in contents.Values)
         {
-            foreach (var rule in content.Cotypes.SelectMany(c => Meta.SelfAndAncestors(c)).SelectMany(t => t.Siblings))
+            foreach (var rule in Meta.SelfAndAncestors(content.Cotypes).SelectMany(t => t.Siblings))
             {
                 var keyName = rule.Keyref[(rule.Keyref.LastIndexOf(':') + 1)..];
                 if (rule.SupplementalProperty is null)
@@ -111,7 +111,7 @@ internal sealed class SiblingRules(ElementIndex index, InheritanceRules inherita
             return;
         }
 
-        var supplemental = sibling.Cotypes.SelectMany(c => Meta.SelfAndAncestors(c)).SelectMany(t => t.Properties.Values).FirstOrDefault(p => p.Name == property);
+        var supplemental = Meta.SupplementalProperties(sibling.Cotypes).FirstOrDefault(p => p.Name == property);
         if (supplemental is null)
         {
             diagnostics.AddFor("noMatchingSupplementalProperty", content, keyName, key, name, secondaryId: sibling.Id, type: sibling.Class, restriction: property,

@@ -55,6 +55,6 @@ internal static class SupplementalRules
 
     // A required type may be a co-type (an MQTT Result field must be a NormalResult or an ErrorResult).
     private static bool HasCotype(Element? element, string typeName) =>
-        element is not null && element.Cotypes.SelectMany(c => DtdlMetamodel.Instance.SelfAndAncestors(c))
+        element is not null && DtdlMetamodel.Instance.SelfAndAncestors(element.Cotypes)
             .Any(t => t.Id.EndsWith(":" + typeName, StringComparison.Ordinal) || t.Id.Contains(":" + typeName + ";", StringComparison.Ordinal));
 }

@@ -3,6 +3,7 @@ using Doppel.Api.Hosting;
 using Doppel.Dtdl;
 using Doppel.Storage.DataPlane;
 using Doppel.Twins.Models;
+using Doppel.Twins.Query;
 using Doppel.Twins.Relationships;
 using Doppel.Twins.Telemetry;
 using Doppel.Twins.Twins;
@@ -31,6 +32,7 @@ public static class DataPlaneExtensions
         services.AddSingleton<TwinService>();
         services.AddSingleton<RelationshipService>();
         services.AddSingleton<TelemetryService>();
+        services.AddSingleton<QueryService>();
         services.AddRouting();
         services.AddDataPlaneBearer(keys);
         return services;
@@ -48,6 +50,7 @@ public static class DataPlaneExtensions
         group.MapModelsApi();
         group.MapDigitalTwinsApi();
         group.MapRelationshipsApi();
+        group.MapQueryApi();
         return endpoints;
     }
 }

@@ -47,4 +47,19 @@ public sealed record DataPlaneLimits
 
     /// <summary>Deepest JSON nesting accepted in a request body.</summary>
     public int MaxJsonDepth { get; init; } = 64;
+
+    /// <summary>Rows per query page when the client does not send <c>max-items-per-page</c>.</summary>
+    public int QueryPageSize { get; init; } = 100;
+
+    /// <summary>Most rows per query page (1,000); a larger <c>max-items-per-page</c> gets this many.</summary>
+    public int MaxQueryPageSize { get; init; } = 1000;
+
+    /// <summary>How long one query page may run before it is stopped in the database (60 s).</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Characters of one query (8,000).</summary>
+    public int MaxQueryLength { get; init; } = 8000;
+
+    /// <summary>The shape limits of a query: AND/OR operators, IN items, JOINs, MATCH hops.</summary>
+    public Doppel.Query.Binding.QueryLimits QueryShape { get; init; } = Doppel.Query.Binding.QueryLimits.Default;
 }

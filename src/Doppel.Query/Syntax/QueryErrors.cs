@@ -26,6 +26,28 @@ public static class QueryErrors
     /// <summary>Nesting deeper than allowed (parentheses, NOT).</summary>
     public const string NestingTooDeep = "QRY2006";
 
+    /// <summary>A name that is no collection of the query, or a collection used where it cannot be.</summary>
+    public const string UnknownName = "QRY2101";
+
+    /// <summary>Two collections with the same alias.</summary>
+    public const string DuplicateAlias = "QRY2102";
+
+    /// <summary>An unknown function, or a function with the wrong number or kind of arguments.</summary>
+    public const string InvalidFunction = "QRY2103";
+
+    /// <summary>A value where a condition is needed or the other way round, or a list where a value is needed.</summary>
+    public const string InvalidOperand = "QRY2104";
+
+    /// <summary>More AND/OR, IN items, JOINs or MATCH hops than allowed.</summary>
+    public const string LimitExceeded = "QRY2105";
+
+    /// <summary>A form the language does not have: <c>SELECT *</c> with JOIN, JOIN over RELATIONSHIPS, ORDER BY when off.</summary>
+    public const string NotSupported = "QRY2106";
+
+    /// <summary>A semantic error found after parsing (the tree carries no positions, so it has no location).</summary>
+    internal static Diagnostic Semantic(string code, string cause, string action) =>
+        new(code, DiagnosticSeverity.Error, cause, action);
+
     internal static Diagnostic At(string code, string query, int offset, string cause, string action)
     {
         var (line, column) = Position(query, offset);

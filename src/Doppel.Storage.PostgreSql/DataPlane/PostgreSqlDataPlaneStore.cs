@@ -25,6 +25,7 @@ public sealed class PostgreSqlDataPlaneStore : IDataPlaneStore
         Twins = new PostgreSqlTwinStore(store.Database);
         Relationships = new PostgreSqlRelationshipStore(store.Database);
         Outbox = new PostgreSqlOutboxStore(store.Database);
+        Query = new PostgreSqlQueryStore(store.Database);
     }
 
     /// <inheritdoc />
@@ -38,6 +39,9 @@ public sealed class PostgreSqlDataPlaneStore : IDataPlaneStore
 
     /// <inheritdoc />
     public IOutboxStore Outbox { get; }
+
+    /// <inheritdoc />
+    public IQueryStore Query { get; }
 }
 
 /// <summary>Commands and the per-instance write lock shared by the data-plane tables.</summary>

@@ -20,6 +20,7 @@ public sealed class SqliteDataPlaneStore : IDataPlaneStore
         Twins = new SqliteTwinStore(session);
         Relationships = new SqliteRelationshipStore(session);
         Outbox = new SqliteOutboxStore(session);
+        Query = new SqliteQueryStore(session);
     }
 
     /// <inheritdoc />
@@ -33,6 +34,9 @@ public sealed class SqliteDataPlaneStore : IDataPlaneStore
 
     /// <inheritdoc />
     public IOutboxStore Outbox { get; }
+
+    /// <inheritdoc />
+    public IQueryStore Query { get; }
 }
 
 /// <summary>Opens connections and runs reads and write transactions, translating driver errors in one place.</summary>

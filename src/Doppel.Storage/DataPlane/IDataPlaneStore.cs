@@ -19,6 +19,9 @@ public interface IDataPlaneStore
 
     /// <summary>The change events of each instance, written with the twin and relationship changes.</summary>
     IOutboxStore Outbox { get; }
+
+    /// <summary>Compiled queries of the ADT query language over twins and relationships.</summary>
+    IQueryStore Query { get; }
 }
 
 /// <summary>What a conditional write or delete did.</summary>

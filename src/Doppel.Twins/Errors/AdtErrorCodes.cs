@@ -26,6 +26,8 @@ public static class AdtErrorCodes
     public const string TargetTwinNotFound = "TargetTwinNotFound";
     public const string ComponentNotFound = "ComponentNotFound";
     public const string TwinLimitReached = "TwinLimitReached";
+    public const string SqlQueryError = "SqlQueryError";
+    public const string TimeoutError = "TimeoutError";
 
     // Codes ADT's documents do not name; Doppel's choices, listed in docs/differences-from-adt.md.
     public const string Unauthorized = "Unauthorized";

@@ -1,0 +1,534 @@
+using System.Globalization;
+using System.Text;
+using Doppel.Query.Ast;
+using Doppel.Query.Binding;
+using Doppel.Query.Planning;
+
+namespace Doppel.Query.Sql;
+
+/// <summary>What one execution of a compiled query asks for: a page after a key, or the count.</summary>
+/// <param name="InstanceId">The instance whose data the query reads.</param>
+/// <param name="After">The key of the last row already returned, or null for the first page.</param>
+/// <param name="Limit">Most rows to return (the compiler adds none: the caller asks one more to know if a page follows).</param>
+public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? After, int Limit);
+
+/// <summary>
+/// Turns a <see cref="BoundQuery"/> into one SQL statement for a dialect. Rows come back ordered by their key
+/// (the ids of the key collections), so a page continues after the last key it returned: each page is one
+/// indexed range read, stable under concurrent writes, and costs what the first did.
+/// </summary>
+public sealed class SqlCompiler(ISqlDialect dialect)
+{
+    /// <summary>The dialect this compiler writes.</summary>
+    public ISqlDialect Dialect { get; } = dialect ?? throw new ArgumentNullException(nameof(dialect));
+
+    /// <summary>Compiles <paramref name="query"/> for one page (or, for COUNT, the one row).</summary>
+    public SqlStatement Compile(BoundQuery query, SqlPageRequest page)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(page);
+        return new Writer(Dialect, query, page).Write();
+    }
+
+    /// <summary>The writing of one statement: its text and parameters.</summary>
+    private sealed class Writer(ISqlDialect dialect, BoundQuery query, SqlPageRequest page)
+    {
+        private readonly List<KeyValuePair<string, object?>> parameters = [];
+        private readonly Dictionary<string, string> literalParameters = new(StringComparer.Ordinal);
+        private string instance = null!;
+
+        public SqlStatement Write()
+        {
+            instance = Parameter(page.InstanceId);
+            var conditionWriter = new ConditionWriter(dialect, this);
+            var keys = query.KeyCollections.SelectMany(KeyColumns).ToList();
+            var outputs = new List<OutputColumn>();
+            var select = new List<string>(keys);
+            if (query.Shape == SelectShape.Document)
+            {
+                select.Add($"{Table(query.DocumentCollection!)}.document");
+                outputs.Add(new OutputColumn(null, OutputKind.Json));
+            }
+            else if (query.Shape == SelectShape.Object)
+            {
+                foreach (var projection in query.Projections)
+                {
+                    var (sql, kind) = Projection(projection.Value);
+                    select.Add(sql);
+                    outputs.Add(new OutputColumn(projection.Name, kind));
+                }
+            }
+
+            var where = new List<string>();
+            var ctes = new List<string>();
+            var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter).Write(query.Match, query.Where, where, ctes);
+            if (query.Where is not null)
+            {
+                where.Add(conditionWriter.Condition(query.Where));
+            }
+
+            var text = new StringBuilder();
+            if (ctes.Count > 0)
+            {
+                text.Append("WITH RECURSIVE ").AppendJoin(",\n", ctes).Append('\n');
+            }
+
+            if (query.Shape == SelectShape.Count)
+            {
+                // COUNT() counts the rows the query would return (distinct bindings for MATCH), TOP included.
+                var top = query.Top is { } n ? " LIMIT " + Parameter((long)n) : string.Empty;
+                text.Append("SELECT COUNT(*) FROM (SELECT ").Append(query.Distinct ? "DISTINCT " : string.Empty)
+                    .AppendJoin(", ", keys).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", where.Select(Parenthesize))
+                    .Append(top).Append(") q");
+                return new SqlStatement(text.ToString(), parameters, 0, [new OutputColumn("COUNT", OutputKind.Integer)]);
+            }
+
+            if (page.After is { } after)
+            {
+                if (after.Count != keys.Count)
+                {
+                    throw new ArgumentException("The continuation key does not fit the query.", nameof(page));
+                }
+
+                where.Add(keys.Count == 1
+                    ? $"{keys[0]} > {Parameter(after[0])}"
+                    : $"({string.Join(", ", keys)}) > ({string.Join(", ", after.Select(k => Parameter(k)))})");
+            }
+
+            text.Append("SELECT ").Append(query.Distinct ? "DISTINCT " : string.Empty).AppendJoin(", ", select)
+                .Append(' ').Append(from)
+                .Append(" WHERE ").AppendJoin(" AND ", where.Select(Parenthesize))
+                .Append(" ORDER BY ").AppendJoin(", ", keys)
+                .Append(" LIMIT ").Append(Parameter((long)page.Limit));
+            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
+        }
+
+        private static string Parenthesize(string condition) => "(" + condition + ")";
+
+        public string Instance => instance;
+
+        /// <summary>A new parameter holding <paramref name="value"/> as it is.</summary>
+        public string Parameter(object? value)
+        {
+            var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new(name, value));
+            return name;
+        }
+
+        /// <summary>A parameter holding a literal in the dialect's representation; equal literals share one.</summary>
+        public string LiteralParameter(object? value)
+        {
+            var key = value switch
+            {
+                null => "n",
+                string s => "s" + s,
+                bool b => b ? "bt" : "bf",
+                long l => "l" + l.ToString(CultureInfo.InvariantCulture),
+                double d => "d" + d.ToString("R", CultureInfo.InvariantCulture),
+                _ => throw new ArgumentException("Not a literal.", nameof(value)),
+            };
+            if (!literalParameters.TryGetValue(key, out var name))
+            {
+                name = Parameter(dialect.Literal(value));
+                literalParameters[key] = name;
+            }
+
+            return name;
+        }
+
+        public static string Table(BoundSource source) => "c" + source.Index.ToString(CultureInfo.InvariantCulture);
+
+        public static string TableName(BoundSource source) => source.Kind == CollectionKind.Twin ? "twins" : "relationships";
+
+        private static IEnumerable<string> KeyColumns(BoundSource source) => source.Kind == CollectionKind.Twin
+            ? [$"{Table(source)}.id"]
+            : [$"{Table(source)}.source_id", $"{Table(source)}.id"];
+
+        private (string Sql, OutputKind Kind) Projection(BoundValue value) => value switch
+        {
+            CollectionValue c => ($"{Table(c.Collection)}.document", OutputKind.Json),
+            ColumnValue c => (ColumnSql(c), OutputKind.String),
+            DocumentValue d => dialect.JsonPath(d.Path) is { } path
+                ? (dialect.Json(dialect.Document(Table(d.Collection)), Parameter(path)), OutputKind.Json)
+                : ("NULL", OutputKind.Json),
+            _ => throw new InvalidOperationException("Projections are paths."),
+        };
+
+        public static string ColumnSql(ColumnValue value) => Table(value.Collection) + "." + value.Column switch
+        {
+            SystemColumn.Id => "id",
+            SystemColumn.ETag => "etag",
+            SystemColumn.ModelId => "model_id",
+            SystemColumn.SourceId => "source_id",
+            SystemColumn.TargetId => "target_id",
+            SystemColumn.Name => "name",
+            _ => throw new InvalidOperationException("Unknown column."),
+        };
+
+        /// <summary>FROM with the JOINs: each JOIN is the relationship from its source and the twin it targets.</summary>
+        private string FromAndJoins(List<string> where)
+        {
+            var first = query.Collections[0];
+            var sql = new StringBuilder($"FROM {TableName(first)} {Table(first)}");
+            where.Add($"{Table(first)}.instance_id = {instance}");
+            foreach (var join in query.Joins)
+            {
+                var r = Table(join.Relationship);
+                var t = Table(join.Target);
+                sql.Append(CultureInfo.InvariantCulture, $" JOIN relationships {r} ON {r}.instance_id = {instance} AND {r}.source_id = {Table(join.Source)}.id AND {r}.name = {Parameter(join.Name)}")
+                   .Append(CultureInfo.InvariantCulture, $" JOIN twins {t} ON {t}.instance_id = {instance} AND {t}.id = {r}.target_id");
+            }
+
+            return sql.ToString();
+        }
+    }
+
+    /// <summary>Conditions as SQL with three values, per docs/query-semantics.md.</summary>
+    private sealed class ConditionWriter(ISqlDialect dialect, Writer writer)
+    {
+        public string Condition(BoundCondition condition) => condition switch
+        {
+            ConstantCondition c => c.Value switch { true => dialect.True, false => dialect.False, null => dialect.Unknown },
+            AndCondition a => $"({Condition(a.Left)} AND {Condition(a.Right)})",
+            OrCondition o => $"({Condition(o.Left)} OR {Condition(o.Right)})",
+            NotCondition n => $"(NOT {Condition(n.Operand)})",
+            CompareCondition c => Compare(c.Operator, Value(c.Left), Value(c.Right)),
+            InCondition i => In(Value(i.Value), i.Items),
+            TypeCondition t => TypeTest(Value(t.Value), t.Kinds),
+            ModelCondition m => m.ModelIds.Count == 0
+                ? dialect.False
+                : $"{Writer.Table(m.Collection)}.model_id IN ({string.Join(", ", m.ModelIds.Select(id => writer.Parameter(id)))})",
+            StringCondition s => StringTest(s),
+            ArrayContainsCondition a => ArrayContains(Value(a.Array), a.Item),
+            TruthCondition t => Truth(Value(t.Value)),
+            _ => throw new InvalidOperationException($"Unknown condition {condition.GetType().Name}."),
+        };
+
+        private SqlValue Value(BoundValue value) => value switch
+        {
+            LiteralValue l => new SqlValue.Static(l.Kind, dialect.TypedParameter(writer.LiteralParameter(l.Value), l.Kind)),
+            ColumnValue c => new SqlValue.Static(JsonKind.String, dialect.Text(Writer.ColumnSql(c))),
+            DocumentValue d => dialect.JsonPath(d.Path) is { } path
+                ? new SqlValue.Member(dialect.Document(Writer.Table(d.Collection)), writer.Parameter(path))
+                : new SqlValue.Undefined(),
+            _ => throw new InvalidOperationException("A whole collection is not a value."),
+        };
+
+        private string HasKind(SqlValue value, JsonKind kind) => value switch
+        {
+            SqlValue.Static s => s.Kind == kind ? dialect.True : dialect.False,
+            SqlValue.Member m => dialect.HasKind(m.Document, m.Path, kind),
+            _ => dialect.Unknown,
+        };
+
+        private string Typed(SqlValue value, JsonKind kind) => value switch
+        {
+            SqlValue.Static s => s.Sql,
+            SqlValue.Member m => dialect.Typed(m.Document, m.Path, kind),
+            _ => throw new InvalidOperationException("An undefined value has no SQL."),
+        };
+
+        private static bool NullComparison(string op) => op is "=" or "<=" or ">=";
+
+        private string Compare(string op, SqlValue left, SqlValue right)
+        {
+            if (left is SqlValue.Undefined || right is SqlValue.Undefined)
+            {
+                return dialect.Unknown;
+            }
+
+            op = op == "<>" ? "!=" : op;
+            var sqlOp = op == "!=" ? "<>" : op;
+            if (left is SqlValue.Static a && right is SqlValue.Static b)
+            {
+                return a.Kind != b.Kind ? dialect.Unknown
+                    : a.Kind == JsonKind.Null ? (NullComparison(op) ? dialect.True : dialect.False)
+                    : $"({a.Sql} {sqlOp} {b.Sql})";
+            }
+
+            if (left is SqlValue.Static || right is SqlValue.Static)
+            {
+                var known = left as SqlValue.Static ?? (SqlValue.Static)right;
+                var member = left is SqlValue.Static ? right : left;
+                var test = HasKind(member, known.Kind);
+                if (known.Kind == JsonKind.Null)
+                {
+                    return $"CASE WHEN {test} THEN {(NullComparison(op) ? dialect.True : dialect.False)} END";
+                }
+
+                var l = Typed(left, known.Kind);
+                var r = Typed(right, known.Kind);
+                return $"CASE WHEN {test} THEN ({l} {sqlOp} {r}) END";
+            }
+
+            // Two members: compare only when both have the same kind.
+            var (lm, rm) = ((SqlValue.Member)left, (SqlValue.Member)right);
+            var lk = dialect.KindName(lm.Document, lm.Path);
+            var rk = dialect.KindName(rm.Document, rm.Path);
+            var branches = new StringBuilder();
+            foreach (var (name, kind) in new[] { ("string", JsonKind.String), ("number", JsonKind.Number), ("boolean", JsonKind.Boolean) })
+            {
+                branches.Append(CultureInfo.InvariantCulture, $" WHEN '{name}' THEN ({Typed(left, kind)} {sqlOp} {Typed(right, kind)})");
+            }
+
+            branches.Append(CultureInfo.InvariantCulture, $" WHEN 'null' THEN {(NullComparison(op) ? dialect.True : dialect.False)}");
+            return $"CASE WHEN {lk} = {rk} THEN CASE {lk}{branches} END END";
+        }
+
+        private string In(SqlValue value, IReadOnlyList<LiteralValue> items)
+        {
+            if (value is SqlValue.Undefined || items.Count == 0)
+            {
+                return value is SqlValue.Undefined ? dialect.Unknown : dialect.False;
+            }
+
+            var terms = new List<string>();
+            foreach (var group in items.GroupBy(i => i.Kind))
+            {
+                var test = HasKind(value, group.Key);
+                if (group.Key == JsonKind.Null)
+                {
+                    terms.Add($"CASE WHEN {test} THEN {dialect.True} END");
+                    continue;
+                }
+
+                var list = string.Join(", ", group.Select(i => dialect.TypedParameter(writer.LiteralParameter(i.Value), i.Kind)).Distinct());
+                terms.Add(test == dialect.True
+                    ? $"({Typed(value, group.Key)} IN ({list}))"
+                    : $"CASE WHEN {test} THEN ({Typed(value, group.Key)} IN ({list})) END");
+            }
+
+            return "(" + string.Join(" OR ", terms) + ")";
+        }
+
+        private string TypeTest(SqlValue value, IReadOnlyList<JsonKind>? kinds)
+        {
+            if (kinds is null)
+            {
+                return value switch
+                {
+                    SqlValue.Member m => dialect.IsDefined(m.Document, m.Path),
+                    SqlValue.Static => dialect.True,
+                    _ => dialect.False,
+                };
+            }
+
+            if (value is SqlValue.Undefined)
+            {
+                return dialect.False;
+            }
+
+            var tests = string.Join(" OR ", kinds.Select(k => HasKind(value, k)));
+            return $"COALESCE({tests}, {dialect.False})";
+        }
+
+        private string StringTest(StringCondition condition)
+        {
+            var value = Value(condition.Value);
+            var argument = Value(condition.Argument);
+            if (value is SqlValue.Undefined || argument is SqlValue.Undefined)
+            {
+                return dialect.Unknown;
+            }
+
+            var test = dialect.StringTest(condition.Function, Typed(value, JsonKind.String), Typed(argument, JsonKind.String));
+            return $"CASE WHEN {HasKind(value, JsonKind.String)} AND {HasKind(argument, JsonKind.String)} THEN {test} END";
+        }
+
+        private string ArrayContains(SqlValue array, LiteralValue item) => array is SqlValue.Member m
+            ? $"CASE WHEN {dialect.HasKind(m.Document, m.Path, JsonKind.Array)} THEN {dialect.ArrayContains(m.Document, m.Path, writer.LiteralParameter(item.Value), item.Kind)} END"
+            : dialect.Unknown;
+
+        private string Truth(SqlValue value) => value switch
+        {
+            SqlValue.Member m => $"CASE WHEN {dialect.HasKind(m.Document, m.Path, JsonKind.Boolean)} THEN {dialect.Typed(m.Document, m.Path, JsonKind.Boolean)} END",
+            _ => dialect.Unknown,
+        };
+    }
+
+    /// <summary>A value in SQL: known kind (literal, column), a document member, or undefined.</summary>
+    private abstract record SqlValue
+    {
+        public sealed record Static(JsonKind Kind, string Sql) : SqlValue;
+
+        public sealed record Member(string Document, string Path) : SqlValue;
+
+        public sealed record Undefined : SqlValue;
+    }
+
+    /// <summary>
+    /// The FROM of a MATCH: single-hop edges as joins, longer ones as recursive traversals seeded from the twins
+    /// the WHERE clause already narrows down (<see cref="SeedPlanner"/>).
+    /// </summary>
+    private sealed class MatchWriter(ISqlDialect dialect, Writer writer, ConditionWriter conditions)
+    {
+        private readonly Dictionary<int, string> candidateCache = [];
+        private SeedPlan plan = null!;
+        private BoundMatch match = null!;
+        private List<string> ctes = null!;
+        private readonly HashSet<int> written = [];
+
+        public string Write(BoundMatch pattern, BoundCondition? condition, List<string> where, List<string> cteList)
+        {
+            match = pattern;
+            ctes = cteList;
+            plan = SeedPlanner.Plan(pattern, condition);
+            return Build(where);
+        }
+
+        private string Build(List<string> where)
+        {
+            var first = match.Nodes[0];
+            var sql = new StringBuilder($"FROM twins {Writer.Table(first)}");
+            where.Add($"{Writer.Table(first)}.instance_id = {writer.Instance}");
+            for (var i = 0; i < match.Edges.Count; i++)
+            {
+                var edge = match.Edges[i];
+                var a = Writer.Table(match.Nodes[i]);
+                var b = Writer.Table(match.Nodes[i + 1]);
+                if (edge.SingleHop)
+                {
+                    var r = Writer.Table(edge.Relationship!);
+                    sql.Append(CultureInfo.InvariantCulture, $" JOIN relationships {r} ON {r}.instance_id = {writer.Instance} AND ");
+                    sql.Append(edge.Direction switch
+                    {
+                        EdgeDirection.Right => $"{r}.source_id = {a}.id",
+                        EdgeDirection.Left => $"{r}.target_id = {a}.id",
+                        _ => $"({r}.source_id = {a}.id OR {r}.target_id = {a}.id)",
+                    });
+                    sql.Append(Names(r, edge.Names));
+                    sql.Append(CultureInfo.InvariantCulture, $" JOIN twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = ");
+                    sql.Append(edge.Direction switch
+                    {
+                        EdgeDirection.Right => $"{r}.target_id",
+                        EdgeDirection.Left => $"{r}.source_id",
+                        _ => $"CASE WHEN {r}.source_id = {a}.id THEN {r}.target_id ELSE {r}.source_id END",
+                    });
+                    continue;
+                }
+
+                var cte = Traversal(i);
+                var v = "v" + i.ToString(CultureInfo.InvariantCulture);
+                var forward = plan.Forward[i];
+                sql.Append(CultureInfo.InvariantCulture, $" JOIN (SELECT DISTINCT s, n FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
+                   .Append(CultureInfo.InvariantCulture, $" JOIN twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
+            }
+
+            return sql.ToString();
+        }
+
+        private string Names(string relationship, IReadOnlyList<string> names) => names.Count == 0
+            ? string.Empty
+            : $" AND {relationship}.name IN ({string.Join(", ", names.Select(n => writer.Parameter(n)))})";
+
+        /// <summary>The recursive CTE of variable-length edge <paramref name="i"/>; returns its name.</summary>
+        private string Traversal(int i)
+        {
+            var name = "e" + i.ToString(CultureInfo.InvariantCulture);
+            if (!written.Add(i))
+            {
+                return name;
+            }
+
+            var edge = match.Edges[i];
+            var forward = plan.Forward[i];
+            var seed = forward ? Candidates(i, fromLeft: true) : Candidates(i + 1, fromLeft: false);
+            seed ??= $"SELECT id FROM twins WHERE instance_id = {writer.Instance}";
+
+            // Walking backward flips which end of a relationship the walk leaves from.
+            var direction = forward ? edge.Direction : edge.Direction switch
+            {
+                EdgeDirection.Right => EdgeDirection.Left,
+                EdgeDirection.Left => EdgeDirection.Right,
+                _ => EdgeDirection.Either,
+            };
+            // A path is the keys of the relationships it used, each "source ␂ id ␁", after a leading ␁; ids hold no
+            // control characters, so "␁ source ␂ id ␁" occurs in a path exactly when that relationship was used.
+            var sep = dialect.Separator(1);
+            var mid = dialect.Separator(2);
+            string Key(string r) => $"{r}.source_id || {mid} || {r}.id || {sep}";
+            var (fromColumn, toColumn) = direction == EdgeDirection.Left ? ("target_id", "source_id") : ("source_id", "target_id");
+            string From(string r, string node) => direction == EdgeDirection.Either
+                ? $"({r}.source_id = {node} OR {r}.target_id = {node})"
+                : $"{r}.{fromColumn} = {node}";
+            string To(string r, string node) => direction == EdgeDirection.Either
+                ? $"CASE WHEN {r}.source_id = {node} THEN {r}.target_id ELSE {r}.source_id END"
+                : $"{r}.{toColumn}";
+
+            var names = Names("r", edge.Names);
+            var max = writer.Parameter((long)edge.MaxHops);
+            var text = $"""
+                {name}(s, n, d, p) AS (
+                SELECT sd.id, {To("r", "sd.id")}, 1, {sep} || {Key("r")} FROM ({seed}) sd JOIN relationships r ON r.instance_id = {writer.Instance} AND {From("r", "sd.id")}{names}
+                UNION ALL
+                SELECT e.s, {To("r", "e.n")}, e.d + 1, e.p || {Key("r")} FROM {name} e JOIN relationships r ON r.instance_id = {writer.Instance} AND {From("r", "e.n")}{names}
+                WHERE e.d < {max} AND {dialect.Position("e.p", $"{sep} || {Key("r")}")} = 0)
+                """;
+            ctes.Add(text);
+            return name;
+        }
+
+        /// <summary>
+        /// SQL selecting the ids the twins of node <paramref name="node"/> can have, given the WHERE conditions on
+        /// nodes on one side of it (and the edges between them), or null when that side does not narrow it.
+        /// </summary>
+        private string? Candidates(int node, bool fromLeft)
+        {
+            var key = fromLeft ? node : -node - 1;
+            if (candidateCache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            // A node with conditions of its own is narrowed by them alone; otherwise by what its neighbour on this
+            // side reaches. Stopping at the first narrowed node keeps a backward walk and a forward walk from
+            // ever depending on each other (SeedPlanner).
+            var own = plan.Conditions[node];
+            string? result;
+            var t = Writer.Table(match.Nodes[node]);
+            if (own.Count > 0)
+            {
+                var filters = own.Select(conditions.Condition).Prepend($"{t}.instance_id = {writer.Instance}");
+                result = $"SELECT {t}.id FROM twins {t} WHERE {string.Join(" AND ", filters.Select(f => "(" + f + ")"))}";
+            }
+            else
+            {
+                var neighbour = fromLeft ? node - 1 : node + 1;
+                var edgeIndex = fromLeft ? node - 1 : node;
+                result = neighbour >= 0 && neighbour < match.Nodes.Count && Candidates(neighbour, fromLeft) is { } previous
+                    ? Reached(edgeIndex, previous, fromLeft)
+                    : null;
+            }
+
+            candidateCache[key] = result!;
+            return result;
+        }
+
+        /// <summary>SQL selecting the twins one edge leads to from the ids <paramref name="start"/> selects.</summary>
+        private string Reached(int edgeIndex, string start, bool fromLeft)
+        {
+            var edge = match.Edges[edgeIndex];
+            if (!edge.SingleHop)
+            {
+                // A longer edge's traversal already holds where it leads: its far end in its own direction.
+                var cte = Traversal(edgeIndex);
+                var walksThisWay = plan.Forward[edgeIndex] == fromLeft;
+                return walksThisWay ? $"SELECT n FROM {cte}" : $"SELECT s FROM {cte}";
+            }
+
+            var direction = fromLeft ? edge.Direction : edge.Direction switch
+            {
+                EdgeDirection.Right => EdgeDirection.Left,
+                EdgeDirection.Left => EdgeDirection.Right,
+                _ => EdgeDirection.Either,
+            };
+            var names = Names("x", edge.Names);
+            return direction switch
+            {
+                EdgeDirection.Right => $"SELECT x.target_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names}",
+                EdgeDirection.Left => $"SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
+                _ => $"SELECT x.target_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names} UNION SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
+            };
+        }
+    }
+}

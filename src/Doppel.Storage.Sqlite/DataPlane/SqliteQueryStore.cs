@@ -1,0 +1,143 @@
+using System.Text;
+using Doppel.Query.Binding;
+using Doppel.Query.Sql;
+using Doppel.Storage.DataPlane;
+using Microsoft.Data.Sqlite;
+
+namespace Doppel.Storage.Sqlite.DataPlane;
+
+/// <summary>
+/// SQLite's side of the query language: JSON through the JSON1 functions (<c>json_type</c>, <c>json_extract</c>,
+/// <c>-&gt;</c>, <c>json_each</c>), strings compared by their UTF-8 bytes (the default BINARY collation, which
+/// is code-point order), booleans as 1 and 0.
+/// </summary>
+internal sealed class SqliteQueryDialect : ISqlDialect
+{
+    public static SqliteQueryDialect Instance { get; } = new();
+
+    public string True => "1";
+
+    public string False => "0";
+
+    public string Unknown => "NULL";
+
+    public string Separator(int which) => which == 1 ? "char(1)" : "char(2)";
+
+    public string Document(string tableAlias) => tableAlias + ".document";
+
+    /// <summary>
+    /// <c>$."a"."b"</c>. SQLite reads a quoted label up to the next double quote with no escapes, so a name that
+    /// holds one cannot be addressed (it counts as undefined; DTDL names never hold one).
+    /// </summary>
+    public object? JsonPath(IReadOnlyList<string> path)
+    {
+        var text = new StringBuilder("$");
+        foreach (var segment in path)
+        {
+            if (segment.Contains('"', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            text.Append(".\"").Append(segment).Append('"');
+        }
+
+        return text.ToString();
+    }
+
+    public object? Literal(object? value) => value is bool b ? (b ? 1L : 0L) : value;
+
+    public string HasKind(string document, string path, JsonKind kind) => kind switch
+    {
+        JsonKind.String => $"(json_type({document}, {path}) = 'text')",
+        JsonKind.Number => $"(json_type({document}, {path}) IN ('integer', 'real'))",
+        JsonKind.Boolean => $"(json_type({document}, {path}) IN ('true', 'false'))",
+        JsonKind.Null => $"(json_type({document}, {path}) = 'null')",
+        JsonKind.Object => $"(json_type({document}, {path}) = 'object')",
+        _ => $"(json_type({document}, {path}) = 'array')",
+    };
+
+    public string KindName(string document, string path) =>
+        $"(CASE json_type({document}, {path}) WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' ELSE json_type({document}, {path}) END)";
+
+    // json_extract gives strings as TEXT, numbers as INTEGER or REAL and booleans as 1 or 0: each comparable with
+    // a parameter of the same kind.
+    public string Typed(string document, string path, JsonKind kind) => $"json_extract({document}, {path})";
+
+    public string Text(string column) => column;
+
+    public string TypedParameter(string parameter, JsonKind kind) => kind == JsonKind.Null ? "NULL" : parameter;
+
+    public string IsDefined(string document, string path) => $"(json_type({document}, {path}) IS NOT NULL)";
+
+    public string Json(string document, string path) => $"({document} -> {path})";
+
+    public string ArrayContains(string document, string path, string parameter, JsonKind kind)
+    {
+        var type = kind switch
+        {
+            JsonKind.String => "x.type = 'text'",
+            JsonKind.Number => "x.type IN ('integer', 'real')",
+            JsonKind.Boolean => "x.type IN ('true', 'false')",
+            _ => "x.type = 'null'",
+        };
+        var value = kind == JsonKind.Null ? string.Empty : $" AND x.atom = {parameter}";
+        return $"EXISTS (SELECT 1 FROM json_each({document}, {path}) x WHERE {type}{value})";
+    }
+
+    public string StringTest(StringFunction function, string value, string argument) => function switch
+    {
+        StringFunction.StartsWith => $"(substr({value}, 1, length({argument})) = {argument})",
+        StringFunction.EndsWith => $"(length({argument}) = 0 OR substr({value}, -length({argument})) = {argument})",
+        _ => $"(instr({value}, {argument}) > 0)",
+    };
+
+    public string Position(string haystack, string needle) => $"instr({haystack}, {needle})";
+}
+
+/// <summary>Runs compiled queries on the SQLite file; a timeout interrupts the statement inside SQLite.</summary>
+internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
+{
+    public ISqlDialect Dialect => SqliteQueryDialect.Instance;
+
+    public Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, TimeSpan timeout, CancellationToken cancellationToken) =>
+        session.ReadAsync<IReadOnlyList<object?[]>>(async connection =>
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+
+            // sqlite3_interrupt stops the running statement at its next step, from any thread: the query stops
+            // in the database, not only in C#.
+            var handle = connection.Handle;
+            using var interrupt = deadline.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(handle));
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = statement.Text;
+                foreach (var (name, value) in statement.Parameters)
+                {
+                    command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                }
+
+                var rows = new List<object?[]>();
+                await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    var row = new object?[reader.FieldCount];
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetString(i);
+                    }
+
+                    rows.Add(row);
+                }
+
+                return rows;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT || deadline.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new QueryTimeoutException(timeout);
+            }
+        }, cancellationToken);
+}

@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Doppel.Diagnostics;
+using Doppel.Dtdl.Resolution;
+using Doppel.Query.Binding;
+using Doppel.Query.Sql;
+using Doppel.Query.Syntax;
+using Doppel.Storage.DataPlane;
+using Doppel.Twins.Errors;
+using Doppel.Twins.Models;
+
+namespace Doppel.Twins.Query;
+
+/// <summary>A query request: the text, or the token of the page to continue with, and the page size asked for.</summary>
+public sealed record QueryRequest(string? Query, string? ContinuationToken, int? MaxItemsPerPage);
+
+/// <summary>One page of rows, each row its JSON text; the token of the next page, or null on the last.</summary>
+/// <param name="Items">The rows.</param>
+/// <param name="ContinuationToken">Where the next page starts, or null.</param>
+/// <param name="Charge">The query units this page cost (the <c>query-charge</c> header).</param>
+public sealed record QueryPage(IReadOnlyList<string> Items, string? ContinuationToken, double Charge);
+
+/// <summary>
+/// <c>POST /query</c>: parses (Doppel.Query), binds against the instance's models, compiles for the store's SQL
+/// dialect and runs one page in the database. Queries read the committed state, so a query sent after a write's
+/// response sees that write. docs/query-semantics.md says what each construct means.
+/// </summary>
+public sealed class QueryService(IDataPlaneStore store, ModelService models, DataPlaneLimits limits)
+{
+    private readonly QueryParser parser = new(new QueryParserOptions { MaxLength = limits.MaxQueryLength });
+    private readonly QueryBinder binder = new(limits.QueryShape);
+    private readonly SqlCompiler compiler = new(store.Query.Dialect);
+
+    /// <summary>Runs one page of a query.</summary>
+    public async Task<QueryPage> QueryAsync(string instanceId, QueryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var continuation = request.ContinuationToken is { Length: > 0 } token
+            ? ContinuationToken.Decode(instanceId, token) ?? throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.BadRequest,
+                "The continuation token is invalid: pass the continuationToken of the previous page unchanged.")
+            : null;
+        var text = continuation?.Query ?? request.Query;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw QueryError("The request has no query.", "Send {\"query\": \"SELECT ...\"}.");
+        }
+
+        var parsed = parser.Parse(text);
+        if (!parsed.Succeeded)
+        {
+            throw ParseError(parsed.Error!);
+        }
+
+        var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var bound = binder.Bind(parsed.Query!, new ModelFacts(instanceModels.Set));
+        if (!bound.Succeeded)
+        {
+            throw QueryError(bound.Error!.Cause, bound.Error.Action);
+        }
+
+        var query = bound.Query!;
+        var pageSize = Math.Min(request.MaxItemsPerPage ?? limits.QueryPageSize, limits.MaxQueryPageSize);
+        var remaining = continuation is null ? query.Top : continuation.Remaining;
+        var limit = Math.Min(pageSize, remaining ?? int.MaxValue);
+        var statement = compiler.Compile(query, new SqlPageRequest(instanceId, continuation?.After, limit + 1));
+        IReadOnlyList<object?[]> rows = limit == 0 && query.Shape != SelectShape.Count
+            ? []
+            : await ReadAsync(statement, cancellationToken).ConfigureAwait(false);
+
+        var items = new List<string>(Math.Min(rows.Count, limit));
+        var bytes = 0L;
+        foreach (var row in rows.Take(query.Shape == SelectShape.Count ? 1 : limit))
+        {
+            var item = Row(query, statement, row);
+            bytes += item.Length;
+            items.Add(item);
+        }
+
+        string? next = null;
+        if (query.Shape != SelectShape.Count && rows.Count > limit && remaining - limit is null or > 0)
+        {
+            var last = rows[limit - 1];
+            var after = last.Take(statement.KeyColumns).Select(k => (string)k!).ToList();
+            next = new ContinuationToken(text, after, remaining - limit).Encode(instanceId);
+        }
+
+        return new QueryPage(items, next, Charge(query, items.Count, bytes));
+    }
+
+    private async Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.Query.ReadAsync(statement, limits.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QueryTimeoutException)
+        {
+            throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.TimeoutError,
+                $"The query took longer than {limits.QueryTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds and was stopped. Narrow it, e.g. with a $dtId or IS_OF_MODEL condition.");
+        }
+    }
+
+    /// <summary>One row as JSON: the document itself, an object of projections, or <c>{"COUNT": n}</c>.</summary>
+    private static string Row(BoundQuery query, SqlStatement statement, object?[] row)
+    {
+        if (query.Shape == SelectShape.Document)
+        {
+            return (string)row[statement.KeyColumns]!;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < statement.Outputs.Count; i++)
+            {
+                var output = statement.Outputs[i];
+                var value = row[statement.KeyColumns + i];
+                if (value is null)
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(output.Name!);
+                switch (output.Kind)
+                {
+                    case OutputKind.Integer:
+                        writer.WriteNumberValue((long)value);
+                        break;
+                    case OutputKind.String:
+                        writer.WriteStringValue((string)value);
+                        break;
+                    default:
+                        writer.WriteRawValue((string)value, skipInputValidation: true);
+                        break;
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Query units for a page: one for the query, a quarter for each further collection, a tenth per row
+    /// returned and a fifth per 10 KB of rows. An estimate of the work, in the range ADT charges for similar pages.
+    /// </summary>
+    private static double Charge(BoundQuery query, int rows, long bytes) =>
+        Math.Round(1 + (0.25 * (query.Collections.Count - 1)) + (0.1 * rows) + (0.2 * bytes / 10_240.0), 2);
+
+    private static AdtException ParseError(Diagnostic error)
+    {
+        var location = error.Location;
+        return new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.SqlQueryError, location is null
+            ? $"SQL query parse failed: {error.Cause} See samples in https://aka.ms/adtv2query for the correct syntax."
+            : $"SQL query parse failed: Line={location.Line}, Position={location.Column - 1}, Message={error.Cause} See samples in https://aka.ms/adtv2query for the correct syntax.");
+    }
+
+    private static AdtException QueryError(string cause, string action) =>
+        new(AdtErrorKind.BadRequest, AdtErrorCodes.SqlQueryError, $"SQL query failed: {cause} {action} See https://aka.ms/adtv2query.");
+
+    /// <summary>The binder's view of an instance's models: a model and the models that extend it.</summary>
+    private sealed class ModelFacts(ModelSet set) : IQueryModelFacts
+    {
+        public IReadOnlyList<string> ModelAndDescendants(string modelId)
+        {
+            var result = new List<string> { modelId };
+            foreach (var (id, info) in set.Interfaces)
+            {
+                if (!string.Equals(id, modelId, StringComparison.Ordinal) && info.Ancestors.Contains(modelId))
+                {
+                    result.Add(id);
+                }
+            }
+
+            return result;
+        }
+    }
+}

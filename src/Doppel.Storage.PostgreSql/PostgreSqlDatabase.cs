@@ -20,7 +20,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             ApplicationName = new NpgsqlConnectionStringBuilder(options.ConnectionString).ApplicationName ?? "doppel",
         };
         // The slim builder keeps the store trimmable and AOT-compatible; Doppel only needs the basic types.
-        _dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).Build();
+        _dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).EnableArrays().Build(); // arrays: the query language passes JSON paths as text[]
         _transientRetries = Math.Max(0, options.TransientRetries);
         Location = options.Location;
     }

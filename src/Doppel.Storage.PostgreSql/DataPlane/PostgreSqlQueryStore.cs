@@ -2,6 +2,7 @@ using Doppel.Query.Binding;
 using Doppel.Query.Sql;
 using Doppel.Storage.DataPlane;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Doppel.Storage.PostgreSql.DataPlane;
 
@@ -99,7 +100,7 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
                 await using var command = new NpgsqlCommand(statement.Text, connection);
                 foreach (var (name, value) in statement.Parameters)
                 {
-                    command.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
+                    command.Parameters.Add(Parameter(name.TrimStart('@'), value));
                 }
 
                 var rows = new List<object?[]>();
@@ -123,6 +124,19 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
             throw new QueryTimeoutException(timeout);
         }
     }
+
+    /// <summary>A parameter with its PostgreSQL type spelled out (Npgsql infers no array type by itself).</summary>
+    private static NpgsqlParameter Parameter(string name, object? value) => new(name, value switch
+    {
+        string[] => NpgsqlDbType.Array | NpgsqlDbType.Text,
+        string => NpgsqlDbType.Text,
+        decimal => NpgsqlDbType.Numeric,
+        double => NpgsqlDbType.Double,
+        long => NpgsqlDbType.Bigint,
+        bool => NpgsqlDbType.Boolean,
+        _ => NpgsqlDbType.Text,
+    })
+    { Value = value ?? DBNull.Value };
 
     private static bool IsCancellation(Exception ex) =>
         ex is OperationCanceledException || ex.InnerException is OperationCanceledException or PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }

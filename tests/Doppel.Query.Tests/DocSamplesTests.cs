@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Doppel.Query.Binding;
 using Doppel.Query.Syntax;
 
 namespace Doppel.Query.Tests;
@@ -68,6 +69,42 @@ public sealed partial class DocSamplesTests
         {
             Assert.True(result.Succeeded, $"{name}: {result.Error?.Message}");
         }
+    }
+
+    /// <summary>Doc queries that parse but that ADT's language does not accept, and why.</summary>
+    public static readonly Dictionary<string, string> RejectedByBinder = new(StringComparer.Ordinal)
+    {
+        ["MatchNameMultiExample"] = "docs typo: 'building.$dtId' for the alias 'Building' (names are case-sensitive)",
+        ["OtherExamples1"] = "docs error: 'has.role' reads a relationship that has no alias ('JOIN device RELATED space.has' names none)",
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Docs_query_that_parses_also_binds(string name, string query)
+    {
+        var parsed = new QueryParser().Parse(query);
+        if (!parsed.Succeeded)
+        {
+            return;
+        }
+
+        var bound = new QueryBinder().Bind(parsed.Query!, new AnyModel());
+
+        if (RejectedByBinder.TryGetValue(name, out var reason))
+        {
+            Assert.False(bound.Succeeded, $"{name} should fail: {reason}");
+            Assert.Equal(QueryErrors.UnknownName, bound.Error!.Code);
+        }
+        else
+        {
+            Assert.True(bound.Succeeded, $"{name}: {bound.Error?.Message}");
+        }
+    }
+
+    /// <summary>Model facts of an instance where every model has no descendants.</summary>
+    private sealed class AnyModel : IQueryModelFacts
+    {
+        public IReadOnlyList<string> ModelAndDescendants(string modelId) => [modelId];
     }
 
     [Fact]

@@ -35,3 +35,8 @@ public sealed class PostgreSqlOutboxTests : OutboxContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
 }
+
+public sealed class PostgreSqlQueryStoreTests : QueryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}

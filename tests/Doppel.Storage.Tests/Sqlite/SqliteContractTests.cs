@@ -34,3 +34,8 @@ public sealed class SqliteOutboxTests : OutboxContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
 }
+
+public sealed class SqliteQueryStoreTests : QueryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

@@ -29,6 +29,9 @@ public interface ISqlDialect
     /// <summary>An expression of the control character U+0001 or U+0002 (<paramref name="which"/>), which no id holds.</summary>
     string Separator(int which);
 
+    /// <summary>A join operator that keeps the left side outer (SQLite: <c>CROSS JOIN</c>), or a plain <c>JOIN</c>.</summary>
+    string OrderedJoin { get; }
+
     /// <summary>The document column of a table alias, as the engine's JSON value.</summary>
     string Document(string tableAlias);
 

@@ -42,6 +42,14 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             instance = Parameter(page.InstanceId);
             var conditionWriter = new ConditionWriter(dialect, this);
             var keys = query.KeyCollections.SelectMany(KeyColumns).ToList();
+            if (ModelOrdered())
+            {
+                // IS_OF_MODEL narrows the twins to some models: rows then come in (model, id) order, which the
+                // (instance_id, model_id, id) index gives without a sort, instead of id order, which would read
+                // the twins of every model.
+                keys.Insert(0, $"{Table(query.Collections[0])}.model_id");
+            }
+
             var outputs = new List<OutputColumn>();
             var select = new List<string>(keys);
             if (query.Shape == SelectShape.Document)
@@ -101,6 +109,19 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 .Append(" ORDER BY ").AppendJoin(", ", keys)
                 .Append(" LIMIT ").Append(Parameter((long)page.Limit));
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
+        }
+
+        /// <summary>True when the rows of a FROM query are narrowed by IS_OF_MODEL on the FROM twins at the top level.</summary>
+        private bool ModelOrdered()
+        {
+            if (query.Match is not null || query.Collections[0].Kind != CollectionKind.Twin)
+            {
+                return false;
+            }
+
+            var conjuncts = new List<BoundCondition>();
+            SeedPlanner.Split(query.Where, conjuncts);
+            return conjuncts.Any(c => c is ModelCondition m && m.Collection == query.Collections[0] && m.ModelIds.Count > 0);
         }
 
         private static string Parenthesize(string condition) => "(" + condition + ")";
@@ -410,8 +431,11 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 var cte = Traversal(i);
                 var v = "v" + i.ToString(CultureInfo.InvariantCulture);
                 var forward = plan.Forward[i];
-                sql.Append(CultureInfo.InvariantCulture, $" JOIN (SELECT DISTINCT s, n FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
-                   .Append(CultureInfo.InvariantCulture, $" JOIN twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
+                // A forward walk starts at the left twins, so the planner must read them first and the walk's ends
+                // next; left alone, SQLite may scan every twin and probe the walk for each.
+                var join = forward ? dialect.OrderedJoin : "JOIN";
+                sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT DISTINCT s, n FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
+                   .Append(CultureInfo.InvariantCulture, $" {join} twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
             }
 
             return sql.ToString();

@@ -23,6 +23,8 @@ internal sealed class PostgreSqlQueryDialect : ISqlDialect
 
     public string Separator(int which) => which == 1 ? "chr(1)" : "chr(2)";
 
+    public string OrderedJoin => "JOIN";
+
     public string Document(string tableAlias) => $"({tableAlias}.document::jsonb)";
 
     public object? JsonPath(IReadOnlyList<string> path) => path.ToArray();

@@ -23,6 +23,9 @@ internal sealed class SqliteQueryDialect : ISqlDialect
 
     public string Separator(int which) => which == 1 ? "char(1)" : "char(2)";
 
+    // SQLite never reorders the tables of a CROSS JOIN.
+    public string OrderedJoin => "CROSS JOIN";
+
     public string Document(string tableAlias) => tableAlias + ".document";
 
     /// <summary>

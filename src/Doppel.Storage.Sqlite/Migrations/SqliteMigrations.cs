@@ -87,5 +87,9 @@ internal static class SqliteMigrations
             INSERT INTO twin_counts (instance_id, count)
             SELECT instance_id, COUNT(*) FROM twins GROUP BY instance_id;
             """),
+        new(6, "index twins by model and id", """
+            CREATE INDEX twins_by_model_and_id ON twins (instance_id, model_id, id);
+            DROP INDEX twins_by_model;
+            """),
     ];
 }

@@ -195,14 +195,17 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         await CreateTwinsAsync("a", "b", "c");
         await Data.Twins.WriteAsync(OtherInstanceId, Twin("x"), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
         // Back to the schema before the counter, with the twins in place, as a database written by an older Doppel.
-        await Harness.ExecuteSqlAsync("DROP TABLE twin_counts; DELETE FROM schema_migrations WHERE version = 5;");
+        await Harness.ExecuteSqlAsync("""
+            DROP TABLE twin_counts; DROP INDEX twins_by_model_and_id; CREATE INDEX twins_by_model ON twins (instance_id, model_id);
+            DELETE FROM schema_migrations WHERE version >= 5;
+            """);
 
         var store = Harness.OpenStore();
         var report = await store.Migrations.ApplyPendingAsync(CancellationToken.None);
         var data = Harness.OpenDataPlane(store);
         var atLimit = await data.Twins.WriteAsync(InstanceId, Twin("d"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
 
-        Assert.Equal([5], report.Applied.Select(m => m.Version));
+        Assert.Equal([5, 6], report.Applied.Select(m => m.Version));
         Assert.Equal(3, await Harness.ReadTwinCountAsync(InstanceId));
         Assert.Equal(1, await Harness.ReadTwinCountAsync(OtherInstanceId));
         Assert.Equal(StoreWriteOutcome.LimitReached, atLimit);

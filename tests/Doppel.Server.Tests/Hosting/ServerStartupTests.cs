@@ -23,7 +23,8 @@ public sealed class ServerStartupTests
         Assert.Equal("application/json; charset=utf-8", health.Content.Headers.ContentType?.ToString());
         Assert.Equal("""{"status":"alive"}""", await health.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("""{"status":"ready","store":"sqlite","schemaVersion":5}""", await ready.Content.ReadAsStringAsync());
+        await using var store = new Doppel.Storage.Sqlite.SqliteStore(Doppel.Storage.Sqlite.SqliteStoreOptions.InDataDirectory(data.Path));
+        Assert.Equal($$"""{"status":"ready","store":"sqlite","schemaVersion":{{store.Migrations.LatestVersion}}}""", await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -178,6 +178,9 @@ public enum SelectShape
 /// <summary>One named value of an <see cref="SelectShape.Object"/> row.</summary>
 public sealed record BoundProjection(string Name, BoundValue Value);
 
+/// <summary>One ORDER BY key (a Doppel extension): values order by type (undefined, null, booleans, numbers, strings, others), then value.</summary>
+public sealed record BoundOrder(BoundValue Value, bool Descending);
+
 /// <summary>A query with every name resolved, every function checked, and every limit enforced.</summary>
 public sealed record BoundQuery(
     IReadOnlyList<BoundSource> Collections,
@@ -195,6 +198,9 @@ public sealed record BoundQuery(
     /// </summary>
     public IReadOnlyList<BoundSource> KeyCollections =>
         Match is null ? Collections : [.. Collections.Where(c => !c.Hidden)];
+
+    /// <summary>ORDER BY keys, when the server allows them; rows are then paged by position.</summary>
+    public IReadOnlyList<BoundOrder> OrderBy { get; init; } = [];
 
     /// <summary>True when rows must be made distinct (MATCH).</summary>
     public bool Distinct => Match is not null;

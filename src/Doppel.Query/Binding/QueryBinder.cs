@@ -31,6 +31,12 @@ public sealed record QueryLimits
 
     /// <summary>Most hops of one MATCH, all edges together.</summary>
     public int MaxHops { get; init; } = 10;
+
+    /// <summary>
+    /// Whether ORDER BY is accepted. ADT has no ORDER BY; Doppel offers it only when the server is started with
+    /// <c>--query-order-by</c>.
+    /// </summary>
+    public bool AllowOrderBy { get; init; }
 }
 
 /// <summary>The outcome of binding: the bound query, or the first semantic error.</summary>
@@ -74,9 +80,9 @@ public sealed class QueryBinder(QueryLimits? limits = null)
 
         public BoundQuery Bind(QueryStatement query)
         {
-            if (query.OrderBy.Count > 0)
+            if (query.OrderBy.Count > 0 && !limits.AllowOrderBy)
             {
-                throw Error(QueryErrors.NotSupported, "ORDER BY is not part of the Azure Digital Twins query language.", "Remove ORDER BY and sort the results in the client.");
+                throw Error(QueryErrors.NotSupported, "ORDER BY is not part of the Azure Digital Twins query language.", "Remove ORDER BY and sort the results in the client (or start Doppel with --query-order-by).");
             }
 
             var from = BindFrom(query);
@@ -89,7 +95,21 @@ public sealed class QueryBinder(QueryLimits? limits = null)
                 throw Error(QueryErrors.InvalidOperand, "TOP needs a number of items of 0 or more.", "Write TOP(n) with n ≥ 0.");
             }
 
-            return new BoundQuery(collections, joins, match, where, shape, document, projections, query.Select.Top);
+            var orderBy = query.OrderBy.Select(OrderKey).ToList();
+            if (orderBy.Count > 0 && shape == SelectShape.Count)
+            {
+                throw Error(QueryErrors.NotSupported, "ORDER BY cannot be used with COUNT().", "Remove ORDER BY.");
+            }
+
+            return new BoundQuery(collections, joins, match, where, shape, document, projections, query.Select.Top) { OrderBy = orderBy };
+        }
+
+        private BoundOrder OrderKey(OrderItem item)
+        {
+            var value = Value(item.Value);
+            return value is CollectionValue or LiteralValue
+                ? throw Error(QueryErrors.InvalidOperand, "ORDER BY takes properties, not whole collections.", "Order by a property, e.g. ORDER BY T.name.")
+                : new BoundOrder(value, item.Descending);
         }
 
         private BoundSource? BindFrom(QueryStatement query)

@@ -10,7 +10,8 @@ namespace Doppel.Query.Sql;
 /// <param name="InstanceId">The instance whose data the query reads.</param>
 /// <param name="After">The key of the last row already returned, or null for the first page.</param>
 /// <param name="Limit">Most rows to return (the compiler adds none: the caller asks one more to know if a page follows).</param>
-public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? After, int Limit);
+/// <param name="Offset">Rows to skip: how ORDER BY queries page (their order is not a key order).</param>
+public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? After, int Limit, long Offset = 0);
 
 /// <summary>
 /// Turns a <see cref="BoundQuery"/> into one SQL statement for a dialect. Rows come back ordered by their key
@@ -67,6 +68,10 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 }
             }
 
+            // ORDER BY terms go into the select list too: PostgreSQL wants them there under DISTINCT.
+            var order = query.OrderBy.SelectMany(conditionWriter.OrderTerms).ToList();
+            select.AddRange(order.Select(t => t.Sql));
+
             var where = new List<string>();
             var ctes = new List<string>();
             var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter).Write(query.Match, query.Where, where, ctes);
@@ -91,7 +96,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 return new SqlStatement(text.ToString(), parameters, 0, [new OutputColumn("COUNT", OutputKind.Integer)]);
             }
 
-            if (page.After is { } after)
+            if (page.After is { } after && order.Count == 0)
             {
                 if (after.Count != keys.Count)
                 {
@@ -106,8 +111,13 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             text.Append("SELECT ").Append(query.Distinct ? "DISTINCT " : string.Empty).AppendJoin(", ", select)
                 .Append(' ').Append(from)
                 .Append(" WHERE ").AppendJoin(" AND ", where.Select(Parenthesize))
-                .Append(" ORDER BY ").AppendJoin(", ", keys)
+                .Append(" ORDER BY ").AppendJoin(", ", order.Select(t => t.Sql + (t.Descending ? " DESC" : string.Empty)).Concat(keys))
                 .Append(" LIMIT ").Append(Parameter((long)page.Limit));
+            if (order.Count > 0)
+            {
+                text.Append(" OFFSET ").Append(Parameter(page.Offset));
+            }
+
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
         }
 
@@ -224,6 +234,34 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             TruthCondition t => Truth(Value(t.Value)),
             _ => throw new InvalidOperationException($"Unknown condition {condition.GetType().Name}."),
         };
+
+        /// <summary>
+        /// The SQL terms of one ORDER BY key: the value's type rank (undefined, null, boolean, number, string,
+        /// array, object), then its value as a boolean, a number and a string; a stored column is text.
+        /// </summary>
+        public IEnumerable<(string Sql, bool Descending)> OrderTerms(BoundOrder order)
+        {
+            var value = Value(order.Value);
+            if (value is SqlValue.Static s)
+            {
+                return [(s.Sql, order.Descending)];
+            }
+
+            if (value is not SqlValue.Member m)
+            {
+                return [];
+            }
+
+            var kind = dialect.KindName(m.Document, m.Path);
+            string Typed(JsonKind k) => $"CASE WHEN {dialect.HasKind(m.Document, m.Path, k)} THEN {dialect.Typed(m.Document, m.Path, k)} END";
+            return
+            [
+                ($"CASE {kind} WHEN 'null' THEN 1 WHEN 'boolean' THEN 2 WHEN 'number' THEN 3 WHEN 'string' THEN 4 WHEN 'array' THEN 5 WHEN 'object' THEN 6 ELSE 0 END", order.Descending),
+                (Typed(JsonKind.Boolean), order.Descending),
+                (Typed(JsonKind.Number), order.Descending),
+                (Typed(JsonKind.String), order.Descending),
+            ];
+        }
 
         private SqlValue Value(BoundValue value) => value switch
         {

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Doppel.Api;
+using Doppel.Query.Binding;
+using Doppel.Twins;
 using Doppel.Api.Authentication;
 using Doppel.Server.Health;
 using Doppel.Server.Logging;
@@ -117,6 +119,10 @@ public static partial class ServerApp
                 HostSuffix = options.HostSuffix,
                 TrustedIssuers = options.TrustedIssuers,
                 SkipApiVersionCheck = options.SkipApiVersionCheck,
+                Limits = DataPlaneLimits.Default with
+                {
+                    QueryShape = QueryLimits.Default with { AllowOrderBy = options.QueryOrderBy },
+                },
             },
             DataPlaneStoreFactory.Create(store),
             keys);

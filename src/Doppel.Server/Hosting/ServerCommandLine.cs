@@ -69,6 +69,11 @@ internal sealed class ServerCommandLine
         Description = "Accept any api-version on the data plane instead of only 2020-10-31, 2022-05-31, 2023-06-30 and 2023-10-31.",
     };
 
+    private readonly Option<bool> _queryOrderBy = new("--query-order-by")
+    {
+        Description = "Accept ORDER BY in queries (a Doppel extension; Azure Digital Twins has none).",
+    };
+
     private readonly Option<string> _store = new("--store")
     {
         Description = "The storage engine.",
@@ -144,7 +149,7 @@ internal sealed class ServerCommandLine
         Command = new RootCommand("Doppel: a self-hosted server that speaks the Azure Digital Twins APIs.")
         {
             _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _trustedIssuers, _trustedKeys, _trustedJwks,
-            _skipApiVersionCheck, _store, _connectionString, _logFormat,
+            _skipApiVersionCheck, _queryOrderBy, _store, _connectionString, _logFormat,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -196,6 +201,7 @@ internal sealed class ServerCommandLine
         LogFormat = result.GetRequiredValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Simple,
         TrustedIssuers = BindTrustedIssuers(result),
         SkipApiVersionCheck = result.GetValue(_skipApiVersionCheck),
+        QueryOrderBy = result.GetValue(_queryOrderBy),
     };
 
     /// <summary>

@@ -64,6 +64,9 @@ public sealed record ServerOptions
     /// <summary>Whether the data plane accepts any api-version.</summary>
     public bool SkipApiVersionCheck { get; init; }
 
+    /// <summary>Whether queries may use ORDER BY (<c>--query-order-by</c>), which ADT does not have.</summary>
+    public bool QueryOrderBy { get; init; }
+
     /// <summary>The storage engine.</summary>
     public StoreEngine Store { get; init; } = StoreEngine.Sqlite;
 

@@ -109,7 +109,8 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    var row = new object?[reader.FieldCount];
+                    // Columns after the outputs (ORDER BY terms) are for the database only.
+                    var row = new object?[statement.KeyColumns + statement.Outputs.Count];
                     for (var i = 0; i < row.Length; i++)
                     {
                         row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetValue(i) is int n ? (long)n : reader.GetString(i);

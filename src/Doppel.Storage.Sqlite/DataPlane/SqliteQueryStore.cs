@@ -126,7 +126,8 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
                 await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
                 while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
-                    var row = new object?[reader.FieldCount];
+                    // Columns after the outputs (ORDER BY terms) are for the database only.
+                    var row = new object?[statement.KeyColumns + statement.Outputs.Count];
                     for (var i = 0; i < row.Length; i++)
                     {
                         row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetString(i);

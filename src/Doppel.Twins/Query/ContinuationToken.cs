@@ -10,13 +10,13 @@ namespace Doppel.Twins.Query;
 /// signed with HMAC-SHA256 under a key derived from the instance's internal id, so a token edited, truncated or
 /// taken to another instance is refused.
 /// </summary>
-internal sealed record ContinuationToken(string Query, IReadOnlyList<string> After, int? Remaining)
+internal sealed record ContinuationToken(string Query, IReadOnlyList<string> After, int? Remaining, long Offset = 0)
 {
     private const int Version = 1;
 
     public string Encode(string instanceId)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(Version, Query, [.. After], Remaining));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(Version, Query, [.. After], Remaining, Offset));
         return Base64Url(payload) + "." + Base64Url(Sign(instanceId, payload));
     }
 
@@ -37,8 +37,8 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
         try
         {
             var value = JsonSerializer.Deserialize<Payload>(payload);
-            return value is { V: Version, Q: not null, K: not null } && value.K.All(k => k is not null)
-                ? new ContinuationToken(value.Q, value.K, value.R)
+            return value is { V: Version, Q: not null, K: not null, O: >= 0 } && value.K.All(k => k is not null)
+                ? new ContinuationToken(value.Q, value.K, value.R, value.O)
                 : null;
         }
         catch (JsonException)
@@ -69,5 +69,5 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
         return false;
     }
 
-    private sealed record Payload(int V, string Q, string[] K, int? R);
+    private sealed record Payload(int V, string Q, string[] K, int? R, long O);
 }

@@ -64,7 +64,10 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
         var pageSize = Math.Min(request.MaxItemsPerPage ?? limits.QueryPageSize, limits.MaxQueryPageSize);
         var remaining = continuation is null ? query.Top : continuation.Remaining;
         var limit = Math.Min(pageSize, remaining ?? int.MaxValue);
-        var statement = compiler.Compile(query, new SqlPageRequest(instanceId, continuation?.After, limit + 1));
+        // ORDER BY (a Doppel extension) pages by position; every other query continues after the last row's key.
+        var ordered = query.OrderBy.Count > 0;
+        var offset = continuation?.Offset ?? 0;
+        var statement = compiler.Compile(query, new SqlPageRequest(instanceId, ordered ? null : continuation?.After, limit + 1, offset));
         IReadOnlyList<object?[]> rows = limit == 0 && query.Shape != SelectShape.Count
             ? []
             : await ReadAsync(statement, cancellationToken).ConfigureAwait(false);
@@ -83,7 +86,7 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
         {
             var last = rows[limit - 1];
             var after = last.Take(statement.KeyColumns).Select(k => (string)k!).ToList();
-            next = new ContinuationToken(text, after, remaining - limit).Encode(instanceId);
+            next = new ContinuationToken(text, ordered ? [] : after, remaining - limit, ordered ? offset + limit : 0).Encode(instanceId);
         }
 
         return new QueryPage(items, next, Charge(query, items.Count, bytes));

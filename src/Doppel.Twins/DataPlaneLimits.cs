@@ -57,6 +57,9 @@ public sealed record DataPlaneLimits
     /// <summary>How long one query page may run before it is stopped in the database (60 s).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Query requests per second per instance on one server (ADT: 500); 0 turns the limit off.</summary>
+    public int QueryRequestsPerSecond { get; init; } = 500;
+
     /// <summary>Characters of one query (8,000).</summary>
     public int MaxQueryLength { get; init; } = 8000;
 

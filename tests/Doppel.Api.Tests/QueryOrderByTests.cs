@@ -69,3 +69,29 @@ public sealed class QueryOrderByTests : IAsyncLifetime
         await Adt.ErrorAsync(response, HttpStatusCode.BadRequest, "SqlQueryError");
     }
 }
+
+/// <summary>ADT's query rate limit: past it, 429 QuotaReachedError with Retry-After; the bucket refills.</summary>
+public sealed class QueryThrottlingTests
+{
+    [Fact]
+    public async Task Past_the_query_rate_the_instance_answers_429_QuotaReachedError_with_Retry_After_and_recovers()
+    {
+        await using var server = await DataPlaneServer.StartAsync("--query-rate", "3");
+        using var client = server.Client();
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 8; i++)
+        {
+            responses.Add(await client.PostAsync("query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}"""));
+        }
+
+        var throttled = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        await Adt.ErrorAsync(throttled, HttpStatusCode.TooManyRequests, "QuotaReachedError");
+        Assert.Equal(TimeSpan.FromSeconds(1), throttled.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, responses[0].StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        using var later = await client.PostAsync("query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}""");
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        responses.ForEach(r => r.Dispose());
+    }
+}

@@ -19,6 +19,7 @@ public static class AdtResponses
         AdtErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         AdtErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         AdtErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        AdtErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -35,6 +36,11 @@ public static class AdtResponses
 
         context.Response.StatusCode = StatusOf(error.Kind);
         context.Response.Headers["x-ms-error-code"] = error.Code;
+        if (error.Kind == AdtErrorKind.TooManyRequests)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         return WriteJsonAsync(context, new JsonObject { ["error"] = body }.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
     }
 

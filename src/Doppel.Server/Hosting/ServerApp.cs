@@ -122,6 +122,7 @@ public static partial class ServerApp
                 Limits = DataPlaneLimits.Default with
                 {
                     QueryShape = QueryLimits.Default with { AllowOrderBy = options.QueryOrderBy },
+                    QueryRequestsPerSecond = options.QueryRequestsPerSecond,
                 },
             },
             DataPlaneStoreFactory.Create(store),

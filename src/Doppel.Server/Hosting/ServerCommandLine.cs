@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Doppel.Api.Authentication;
 using Doppel.Storage;
+using Doppel.Twins;
 
 namespace Doppel.Server.Hosting;
 
@@ -74,6 +75,13 @@ internal sealed class ServerCommandLine
         Description = "Accept ORDER BY in queries (a Doppel extension; Azure Digital Twins has none).",
     };
 
+    private readonly Option<int> _queryRate = new("--query-rate")
+    {
+        Description = "Query requests per second each instance accepts before answering 429 QuotaReachedError (ADT: 500); 0 for no limit.",
+        HelpName = "requests",
+        DefaultValueFactory = _ => DataPlaneLimits.Default.QueryRequestsPerSecond,
+    };
+
     private readonly Option<string> _store = new("--store")
     {
         Description = "The storage engine.",
@@ -143,13 +151,20 @@ internal sealed class ServerCommandLine
                 }
             }
         });
+        _queryRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--query-rate must be 0 (no limit) or a positive number of requests per second.");
+            }
+        });
         _store.AcceptOnlyFromAmong("sqlite", "postgres");
         _logFormat.AcceptOnlyFromAmong("simple", "json");
 
         Command = new RootCommand("Doppel: a self-hosted server that speaks the Azure Digital Twins APIs.")
         {
             _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _trustedIssuers, _trustedKeys, _trustedJwks,
-            _skipApiVersionCheck, _queryOrderBy, _store, _connectionString, _logFormat,
+            _skipApiVersionCheck, _queryOrderBy, _queryRate, _store, _connectionString, _logFormat,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -202,6 +217,7 @@ internal sealed class ServerCommandLine
         TrustedIssuers = BindTrustedIssuers(result),
         SkipApiVersionCheck = result.GetValue(_skipApiVersionCheck),
         QueryOrderBy = result.GetValue(_queryOrderBy),
+        QueryRequestsPerSecond = result.GetValue(_queryRate),
     };
 
     /// <summary>

@@ -67,6 +67,9 @@ public sealed record ServerOptions
     /// <summary>Whether queries may use ORDER BY (<c>--query-order-by</c>), which ADT does not have.</summary>
     public bool QueryOrderBy { get; init; }
 
+    /// <summary>Query requests per second per instance (<c>--query-rate</c>); 0 for no limit.</summary>
+    public int QueryRequestsPerSecond { get; init; } = 500;
+
     /// <summary>The storage engine.</summary>
     public StoreEngine Store { get; init; } = StoreEngine.Sqlite;
 

@@ -28,6 +28,7 @@ public static class AdtErrorCodes
     public const string TwinLimitReached = "TwinLimitReached";
     public const string SqlQueryError = "SqlQueryError";
     public const string TimeoutError = "TimeoutError";
+    public const string QuotaReachedError = "QuotaReachedError";
 
     // Codes ADT's documents do not name; Doppel's choices, listed in docs/differences-from-adt.md.
     public const string Unauthorized = "Unauthorized";

@@ -26,6 +26,9 @@ public enum AdtErrorKind
 
     /// <summary>The store cannot be used right now (HTTP 503).</summary>
     Unavailable,
+
+    /// <summary>The caller sends more requests than allowed (HTTP 429, with <c>Retry-After</c>).</summary>
+    TooManyRequests,
 }
 
 /// <summary>One entry of an error's <c>details</c> list.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Doppel.Diagnostics;
 using Doppel.Dtdl.Resolution;
 using Doppel.Query.Binding;
@@ -27,8 +28,21 @@ public sealed record QueryPage(IReadOnlyList<string> Items, string? Continuation
 /// dialect and runs one page in the database. Queries read the committed state, so a query sent after a write's
 /// response sees that write. docs/query-semantics.md says what each construct means.
 /// </summary>
-public sealed class QueryService(IDataPlaneStore store, ModelService models, DataPlaneLimits limits)
+public sealed class QueryService(IDataPlaneStore store, ModelService models, DataPlaneLimits limits) : IDisposable
 {
+    // ADT's query rate limit, per instance: a token bucket refilled every 100 ms, so short bursts pass.
+    private readonly PartitionedRateLimiter<string> rate = PartitionedRateLimiter.Create<string, string>(instanceId =>
+        limits.QueryRequestsPerSecond <= 0
+            ? RateLimitPartition.GetNoLimiter(instanceId)
+            : RateLimitPartition.GetTokenBucketLimiter(instanceId, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.QueryRequestsPerSecond,
+                TokensPerPeriod = Math.Max(1, limits.QueryRequestsPerSecond / 10),
+                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+
     private readonly QueryParser parser = new(new QueryParserOptions { MaxLength = limits.MaxQueryLength });
     private readonly QueryBinder binder = new(limits.QueryShape);
     private readonly SqlCompiler compiler = new(store.Query.Dialect);
@@ -37,6 +51,13 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
     public async Task<QueryPage> QueryAsync(string instanceId, QueryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var lease = rate.AttemptAcquire(instanceId);
+        if (!lease.IsAcquired)
+        {
+            throw new AdtException(AdtErrorKind.TooManyRequests, AdtErrorCodes.QuotaReachedError,
+                $"The instance received more than {limits.QueryRequestsPerSecond} query requests in a second. Retry after the time in the Retry-After header.");
+        }
+
         var continuation = request.ContinuationToken is { Length: > 0 } token
             ? ContinuationToken.Decode(instanceId, token) ?? throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.BadRequest,
                 "The continuation token is invalid: pass the continuationToken of the previous page unchanged.")
@@ -91,6 +112,9 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
 
         return new QueryPage(items, next, Charge(query, items.Count, bytes));
     }
+
+    /// <inheritdoc />
+    public void Dispose() => rate.Dispose();
 
     private async Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, CancellationToken cancellationToken)
     {

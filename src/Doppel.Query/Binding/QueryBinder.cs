@@ -413,7 +413,7 @@ public sealed class QueryBinder(QueryLimits? limits = null)
                 case "CONTAINS":
                     return StringTest(call, StringFunction.Contains);
                 case "ARRAY_CONTAINS":
-                    if (args.Count != 2 || args[1] is not Literal item)
+                    if (args.Count != 2 || args[1] is not Literal { Value: not null } item)
                     {
                         throw BadCall(call, "ARRAY_CONTAINS(array, value) with a string, number or boolean value");
                     }

@@ -344,6 +344,14 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var terms = new List<string>();
             foreach (var group in items.GroupBy(i => i.Kind))
             {
+                // A column or literal of another kind: undefined, written without a typed comparison that the
+                // database would refuse to type-check (PostgreSQL: text = numeric).
+                if (value is SqlValue.Static known && known.Kind != group.Key)
+                {
+                    terms.Add(dialect.Unknown);
+                    continue;
+                }
+
                 var test = HasKind(value, group.Key);
                 if (group.Key == JsonKind.Null)
                 {
@@ -385,7 +393,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         {
             var value = Value(condition.Value);
             var argument = Value(condition.Argument);
-            if (value is SqlValue.Undefined || argument is SqlValue.Undefined)
+            if (value is SqlValue.Undefined || argument is SqlValue.Undefined
+                || value is SqlValue.Static { Kind: not JsonKind.String } || argument is SqlValue.Static { Kind: not JsonKind.String })
             {
                 return dialect.Unknown;
             }
@@ -474,6 +483,16 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 var join = forward ? dialect.OrderedJoin : "JOIN";
                 sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT DISTINCT s, n FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
                    .Append(CultureInfo.InvariantCulture, $" {join} twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
+            }
+
+            // One path never uses a relationship twice: the single-hop relationships of the pattern differ.
+            var hops = match.Edges.Where(e => e.SingleHop).Select(e => Writer.Table(e.Relationship!)).ToList();
+            for (var i = 0; i < hops.Count; i++)
+            {
+                for (var j = i + 1; j < hops.Count; j++)
+                {
+                    where.Add($"NOT ({hops[i]}.source_id = {hops[j]}.source_id AND {hops[i]}.id = {hops[j]}.id)");
+                }
             }
 
             return sql.ToString();
@@ -575,7 +594,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 // A longer edge's traversal already holds where it leads: its far end in its own direction.
                 var cte = Traversal(edgeIndex);
                 var walksThisWay = plan.Forward[edgeIndex] == fromLeft;
-                return walksThisWay ? $"SELECT n FROM {cte}" : $"SELECT s FROM {cte}";
+                return walksThisWay ? $"SELECT n AS id FROM {cte}" : $"SELECT s AS id FROM {cte}";
             }
 
             var direction = fromLeft ? edge.Direction : edge.Direction switch
@@ -587,9 +606,9 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var names = Names("x", edge.Names);
             return direction switch
             {
-                EdgeDirection.Right => $"SELECT x.target_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names}",
-                EdgeDirection.Left => $"SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
-                _ => $"SELECT x.target_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names} UNION SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
+                EdgeDirection.Right => $"SELECT x.target_id AS id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names}",
+                EdgeDirection.Left => $"SELECT x.source_id AS id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
+                _ => $"SELECT x.target_id AS id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names} UNION SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
             };
         }
     }

@@ -82,6 +82,13 @@ public sealed class QueryParser
                 $"The query is {query.Length} characters long; at most {Options.MaxLength} are allowed.", "Shorten the query."));
         }
 
+        // No stored text can hold NUL (PostgreSQL refuses it in text), so no query may: refuse it where it is.
+        if (query.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0)
+        {
+            return new QueryParseResult(null, QueryErrors.At(QueryErrors.UnexpectedCharacter, query, nul,
+                $"The query holds the NUL character at position {nul + 1}.", "Remove it."));
+        }
+
         try
         {
             var tokens = new Lexer(query).Tokenize();
@@ -445,10 +452,17 @@ public sealed class QueryParser
             _ => throw UnexpectedAt(tokens[index - 1], "a number after '-'"),
         };
 
-        private static object NumberValue(Token token) =>
-            long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var whole)
-                ? whole
-                : double.Parse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        private object NumberValue(Token token)
+        {
+            if (long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var whole))
+            {
+                return whole;
+            }
+
+            // JSON has no infinity: a literal beyond double's range is an error, not a number that matches nothing.
+            var real = double.Parse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            return double.IsFinite(real) ? real : throw UnexpectedAt(token, "a number within ±1.7976931348623157E+308");
+        }
 
         private int Integer(string what)
         {

@@ -29,15 +29,16 @@ internal sealed class SqliteQueryDialect : ISqlDialect
     public string Document(string tableAlias) => tableAlias + ".document";
 
     /// <summary>
-    /// <c>$."a"."b"</c>. SQLite reads a quoted label up to the next double quote with no escapes, so a name that
-    /// holds one cannot be addressed (it counts as undefined; DTDL names never hold one).
+    /// <c>$."a"."b"</c>. SQLite reads a quoted label up to the next double quote and refuses some characters in
+    /// it, so a name holding a double quote, a backslash or a control character cannot be addressed (it counts
+    /// as undefined; DTDL names never hold one).
     /// </summary>
     public object? JsonPath(IReadOnlyList<string> path)
     {
         var text = new StringBuilder("$");
         foreach (var segment in path)
         {
-            if (segment.Contains('"', StringComparison.Ordinal))
+            if (segment.Any(c => c is '"' or '\\' || char.IsControl(c)))
             {
                 return null;
             }

@@ -82,6 +82,11 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
         }
 
         var query = bound.Query!;
+        if (request.MaxItemsPerPage is < 1)
+        {
+            throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.InvalidArgument, "max-items-per-page must be a positive number.");
+        }
+
         var pageSize = Math.Min(request.MaxItemsPerPage ?? limits.QueryPageSize, limits.MaxQueryPageSize);
         var remaining = continuation is null ? query.Top : continuation.Remaining;
         var limit = Math.Min(pageSize, remaining ?? int.MaxValue);

@@ -10,5 +10,18 @@ namespace Doppel.Cli;
 public sealed record CliConsole(TextWriter Out, TextWriter Error)
 {
     /// <summary>The process's standard output and standard error.</summary>
-    public static CliConsole Standard { get; } = new(Console.Out, Console.Error);
+    public static CliConsole Standard { get; } = new(Console.Out, Console.Error) { IsTerminal = !Console.IsOutputRedirected };
+
+    /// <summary>
+    /// Environment variables that win over the process's (tests set <c>DOPPEL_CONFIG_DIR</c> here, since tests run
+    /// in parallel in one process).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True when standard output is a terminal: colours and progress are shown only then.</summary>
+    public bool IsTerminal { get; init; }
+
+    /// <summary>The value of an environment variable, from <see cref="Environment"/> first.</summary>
+    public string? Variable(string name) =>
+        Environment.TryGetValue(name, out var value) ? value : System.Environment.GetEnvironmentVariable(name);
 }

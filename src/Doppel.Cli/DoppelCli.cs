@@ -17,6 +17,10 @@ public static class DoppelCli
     /// </summary>
     private static readonly Func<CliExamples, Command>[] CommandGroups =
     [
+        LoginCommands.CreateLogin,
+        LoginCommands.CreateLogout,
+        LoginCommands.CreateAccount,
+        DtCommands.Create,
         DtdlCommands.Create,
     ];
 
@@ -29,6 +33,7 @@ public static class DoppelCli
             new HelpOption(),
             new VersionOption(),
         };
+        Connection.GlobalOptions.AddTo(root);
         var examples = new CliExamples();
         foreach (var createGroup in CommandGroups)
         {
@@ -61,6 +66,7 @@ public static class DoppelCli
         }
 
         // No default exception handler: a crash must not look like exit code 1 (an invalid upload).
+        using var ambient = Connection.CliEnvironment.Use(console);
         return parseResult.Invoke(new InvocationConfiguration
         {
             Output = console.Out,

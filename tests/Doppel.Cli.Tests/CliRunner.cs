@@ -15,12 +15,15 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
 /// <summary>Runs <c>doppel</c> in-process through <see cref="DoppelCli.Run"/> with captured output.</summary>
 internal static class CliRunner
 {
-    public static CliRun Run(params string[] args)
+    public static CliRun Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with environment variables that win over the process's (e.g. <c>DOPPEL_CONFIG_DIR</c>).</summary>
+    public static CliRun RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exitCode = DoppelCli.Run(args, new CliConsole(output, error));
+        var exitCode = DoppelCli.Run(args, new CliConsole(output, error) { Environment = environment });
 
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }

@@ -56,11 +56,11 @@ internal static class LoginCommands
 
             var isServicePrincipal = parseResult.GetValue(servicePrincipal);
             var profile = new CliProfile(origin, result.TenantId ?? directory, context.CaFile, isServicePrincipal ? "servicePrincipal" : "user",
-                isServicePrincipal ? name! : result.Account.Username);
+                isServicePrincipal ? name! : result.Account.Username, directory);
             context.Config.WriteProfile(profile);
             if (isServicePrincipal)
             {
-                context.Config.WriteSecret(name!, profile.TenantId, secret!);
+                context.Config.WriteSecret(name!, profile.Authority, secret!);
             }
 
             return Account(profile);

@@ -10,7 +10,12 @@ namespace Doppel.Cli.Connection;
 /// <param name="CaFile">A PEM CA file the server's certificate chains to, or null for the system's roots.</param>
 /// <param name="UserType"><c>user</c> or <c>servicePrincipal</c>, as <c>az account show</c> says.</param>
 /// <param name="UserName">The user name, or the service principal's client id.</param>
-internal sealed record CliProfile(string Server, string TenantId, string? CaFile, string UserType, string UserName);
+/// <param name="Directory">The tenant as given at login (id or domain): the authority's path, which the cached sign-in belongs to.</param>
+internal sealed record CliProfile(string Server, string TenantId, string? CaFile, string UserType, string UserName, string? Directory = null)
+{
+    /// <summary>The tenant segment of the authority the CLI signs in at.</summary>
+    public string Authority => Directory ?? TenantId;
+}
 
 /// <summary>
 /// The CLI's folder: <c>$DOPPEL_CONFIG_DIR</c>, else <c>~/.doppel</c>. Files holding tokens or secrets are

@@ -23,13 +23,13 @@ internal sealed class CliTokens(CliConfig config, CliProfile profile, HttpClient
         {
             if (profile.UserType == "servicePrincipal")
             {
-                var secret = config.ReadSecret(profile.UserName, profile.TenantId)
+                var secret = config.ReadSecret(profile.UserName, profile.Authority)
                     ?? throw new CliException(ExitCodes.Invalid, "The service principal's secret is not stored. Run 'doppel login --service-principal' again.");
-                var app = Confidential(config, profile.Server, profile.TenantId, profile.UserName, secret, http);
+                var app = Confidential(config, profile.Server, profile.Authority, profile.UserName, secret, http);
                 return (await app.AcquireTokenForClient([scope]).ExecuteAsync(cancellationToken).ConfigureAwait(false)).AccessToken;
             }
 
-            var user = Public(config, profile.Server, profile.TenantId, http);
+            var user = Public(config, profile.Server, profile.Authority, http);
             var account = (await user.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault(a => string.Equals(a.Username, profile.UserName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new CliException(ExitCodes.Invalid, "The sign-in has expired. Run 'doppel login' again.");
             return (await user.AcquireTokenSilent([scope], account).ExecuteAsync(cancellationToken).ConfigureAwait(false)).AccessToken;

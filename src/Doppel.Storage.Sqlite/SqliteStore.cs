@@ -1,3 +1,4 @@
+using Doppel.Storage.Sqlite.DataPlane;
 using Doppel.Storage.Sqlite.Migrations;
 using Microsoft.Data.Sqlite;
 
@@ -23,7 +24,14 @@ public sealed class SqliteStore : IStore
         _connections = new SqliteConnectionFactory(options);
         _migrations = new SqliteMigrationRunner(_connections, SqliteMigrations.All, options.TimeProvider);
         Instances = new SqliteInstanceStore(_connections, options.TimeProvider);
+        Session = new SqliteSession(_connections);
     }
+
+    /// <summary>
+    /// The data plane's read connections and its single writer; shared by every data-plane store over this file,
+    /// because SQLite has one writer per file.
+    /// </summary>
+    internal SqliteSession Session { get; }
 
     /// <summary>The options this store was created with.</summary>
     public SqliteStoreOptions Options { get; }
@@ -69,10 +77,13 @@ public sealed class SqliteStore : IStore
         }
     }
 
-    /// <summary>Closes pooled connections, which releases the file and lets SQLite checkpoint the log.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Finishes the writes already queued, then closes every connection, which releases the file and lets SQLite
+    /// checkpoint the log.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
+        await Session.DisposeAsync().ConfigureAwait(false);
         _connections.ClearPools();
-        return ValueTask.CompletedTask;
     }
 }

@@ -16,12 +16,12 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
         """;
 
     public Task<long> GetVersionAsync(string instanceId, CancellationToken cancellationToken) =>
-        session.ReadAsync(connection => SqliteSession.ScalarLongAsync(connection, null, CurrentVersion, cancellationToken, ("$instance", instanceId)), cancellationToken);
+        session.ReadAsync(db => db.ScalarLongAsync( CurrentVersion, cancellationToken, ("$instance", instanceId)), cancellationToken);
 
     public Task<ModelAddResult> AddAsync(string instanceId, IReadOnlyList<NewModel> models, int maxModels, long? expectedVersion, CancellationToken cancellationToken) =>
-        session.WriteAsync<ModelAddResult>(async (connection, transaction) =>
+        session.WriteAsync<ModelAddResult>(async db =>
         {
-            var version = await SqliteSession.ScalarLongAsync(connection, transaction, CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            var version = await db.ScalarLongAsync(CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
             if (expectedVersion is { } expected && expected != version)
             {
                 return (new ModelAddResult(StoreWriteOutcome.PreconditionFailed, Version: version), false);
@@ -29,8 +29,7 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
 
             foreach (var model in models)
             {
-                var exists = await SqliteSession.ScalarLongAsync(connection, transaction,
-                    "SELECT COUNT(*) FROM models WHERE instance_id = $instance AND id = $id;", cancellationToken,
+                var exists = await db.ScalarLongAsync("SELECT COUNT(*) FROM models WHERE instance_id = $instance AND id = $id;", cancellationToken,
                     ("$instance", instanceId), ("$id", model.Id)).ConfigureAwait(false);
                 if (exists > 0)
                 {
@@ -38,39 +37,32 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
                 }
             }
 
-            var count = await SqliteSession.ScalarLongAsync(connection, transaction,
-                "SELECT COUNT(*) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            var count = await db.ScalarLongAsync("SELECT COUNT(*) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
             if (count + models.Count > maxModels)
             {
                 return (new ModelAddResult(StoreWriteOutcome.LimitReached, Version: version), false);
             }
 
-            var seq = await SqliteSession.ScalarLongAsync(connection, transaction,
-                "SELECT COALESCE(MAX(seq), 0) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            var seq = await db.ScalarLongAsync("SELECT COALESCE(MAX(seq), 0) FROM models WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
             var first = seq + 1;
-            await using var insert = SqliteSession.Command(connection, transaction, """
-                INSERT INTO models (instance_id, id, seq, definition, display_name, description, upload_time, decommissioned)
-                VALUES ($instance, $id, $seq, $definition, $displayName, $description, $uploadTime, 0);
-                """, ("$instance", instanceId), ("$id", null), ("$seq", null), ("$definition", null), ("$displayName", null), ("$description", null), ("$uploadTime", null));
             foreach (var model in models)
             {
-                insert.Parameters["$id"].Value = model.Id;
-                insert.Parameters["$seq"].Value = ++seq;
-                insert.Parameters["$definition"].Value = model.Definition;
-                insert.Parameters["$displayName"].Value = (object?)model.DisplayName ?? DBNull.Value;
-                insert.Parameters["$description"].Value = (object?)model.Description ?? DBNull.Value;
-                insert.Parameters["$uploadTime"].Value = model.UploadTime.ToString("O", CultureInfo.InvariantCulture);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync("""
+                    INSERT INTO models (instance_id, id, seq, definition, display_name, description, upload_time, decommissioned)
+                    VALUES ($instance, $id, $seq, $definition, $displayName, $description, $uploadTime, 0);
+                    """, cancellationToken,
+                    ("$instance", instanceId), ("$id", model.Id), ("$seq", ++seq), ("$definition", model.Definition), ("$displayName", model.DisplayName),
+                    ("$description", model.Description), ("$uploadTime", model.UploadTime.ToString("O", CultureInfo.InvariantCulture))).ConfigureAwait(false);
             }
 
-            var raised = await RaiseVersionAsync(connection, transaction, instanceId, cancellationToken).ConfigureAwait(false);
+            var raised = await RaiseVersionAsync(db, instanceId, cancellationToken).ConfigureAwait(false);
             return (new ModelAddResult(StoreWriteOutcome.Written, null, raised, first), true);
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredModel>> ListAsync(string instanceId, CancellationToken cancellationToken) =>
-        session.ReadAsync<IReadOnlyList<StoredModel>>(async connection =>
+        session.ReadAsync<IReadOnlyList<StoredModel>>(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null, """
+            var command = db.Command("""
                 SELECT id, seq, definition, display_name, description, upload_time, decommissioned
                 FROM models WHERE instance_id = $instance ORDER BY seq;
                 """, ("$instance", instanceId));
@@ -94,26 +86,26 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
 
     /// <summary>Runs a change of one model row when the version is the expected one, and raises the version if it changed a row.</summary>
     private Task<ModelWriteResult> ChangeAsync(string instanceId, long? expectedVersion, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
+        session.WriteAsync(async db =>
         {
-            var version = await SqliteSession.ScalarLongAsync(connection, transaction, CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+            var version = await db.ScalarLongAsync(CurrentVersion, cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
             if (expectedVersion is { } expected && expected != version)
             {
                 return (new ModelWriteResult(StoreWriteOutcome.PreconditionFailed, version), false);
             }
 
-            var changed = await SqliteSession.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
+            var changed = await db.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
             if (changed != 1)
             {
                 return (new ModelWriteResult(StoreWriteOutcome.NotFound, version), false);
             }
 
-            var raised = await RaiseVersionAsync(connection, transaction, instanceId, cancellationToken).ConfigureAwait(false);
+            var raised = await RaiseVersionAsync(db, instanceId, cancellationToken).ConfigureAwait(false);
             return (new ModelWriteResult(StoreWriteOutcome.Written, raised), true);
         }, cancellationToken);
 
-    private static Task<long> RaiseVersionAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId, CancellationToken cancellationToken) =>
-        SqliteSession.ScalarLongAsync(connection, transaction, RaiseVersion, cancellationToken, ("$instance", instanceId));
+    private static Task<long> RaiseVersionAsync(SqliteDb db, string instanceId, CancellationToken cancellationToken) =>
+        db.ScalarLongAsync(RaiseVersion, cancellationToken, ("$instance", instanceId));
 
     private static StoredModel Read(SqliteDataReader reader) => new(
         reader.GetString(0),

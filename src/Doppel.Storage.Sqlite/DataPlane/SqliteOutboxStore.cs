@@ -3,13 +3,13 @@ using Doppel.Storage.DataPlane;
 
 namespace Doppel.Storage.Sqlite.DataPlane;
 
-/// <summary>The <c>outbox</c> table; rows are appended by the twin and relationship writes (<see cref="SqliteSession.AppendEventAsync"/>).</summary>
+/// <summary>The <c>outbox</c> table; rows are appended by the twin and relationship writes (<see cref="SqliteDb.AppendEventAsync"/>).</summary>
 internal sealed class SqliteOutboxStore(SqliteSession session) : IOutboxStore
 {
     public Task<IReadOnlyList<OutboxEvent>> ReadAsync(string instanceId, long after, int max, CancellationToken cancellationToken) =>
-        session.ReadAsync<IReadOnlyList<OutboxEvent>>(async connection =>
+        session.ReadAsync<IReadOnlyList<OutboxEvent>>(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null, """
+            var command = db.Command("""
                 SELECT seq, id, type, subject, time, traceparent, data FROM outbox
                 WHERE instance_id = $instance AND seq > $after ORDER BY seq LIMIT $max;
                 """, ("$instance", instanceId), ("$after", after), ("$max", Math.Max(0, max)));
@@ -32,6 +32,6 @@ internal sealed class SqliteOutboxStore(SqliteSession session) : IOutboxStore
         }, cancellationToken);
 
     public Task<long> GetLastPositionAsync(string instanceId, CancellationToken cancellationToken) =>
-        session.ReadAsync(connection => SqliteSession.ScalarLongAsync(connection, null,
+        session.ReadAsync(db => db.ScalarLongAsync(
             "SELECT last_seq FROM outbox_positions WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)), cancellationToken);
 }

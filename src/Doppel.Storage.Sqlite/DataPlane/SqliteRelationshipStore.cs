@@ -9,19 +9,18 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
     private const string Columns = "source_id, id, target_id, name, etag, document";
 
     public Task<StoredRelationship?> GetAsync(string instanceId, string sourceId, string relationshipId, CancellationToken cancellationToken) =>
-        session.ReadAsync(async connection =>
+        session.ReadAsync(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null,
-                $"SELECT {Columns} FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;",
+            var command = db.Command($"SELECT {Columns} FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;",
                 ("$instance", instanceId), ("$source", sourceId), ("$id", relationshipId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
         }, cancellationToken);
 
     public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredRelationship relationship, StoreWriteMode mode, string? expectedETag, RelationshipLimits limits, ChangeEvent change, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
+        session.WriteAsync(async db =>
         {
-            var twins = await SqliteSession.ScalarLongAsync(connection, transaction, """
+            var twins = await db.ScalarLongAsync("""
                 SELECT (SELECT COUNT(*) FROM twins WHERE instance_id = $instance AND id = $source)
                      + (SELECT COUNT(*) FROM twins WHERE instance_id = $instance AND id = $target) * 2;
                 """, cancellationToken, ("$instance", instanceId), ("$source", relationship.SourceId), ("$target", relationship.TargetId)).ConfigureAwait(false);
@@ -30,8 +29,7 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
                 return (StoreWriteOutcome.NotFound, false);
             }
 
-            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
-                "SELECT etag FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
+            var current = await db.ScalarStringAsync("SELECT etag FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$source", relationship.SourceId), ("$id", relationship.Id)).ConfigureAwait(false);
             switch (mode)
             {
@@ -50,8 +48,7 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
 
             if (limits.MaxOfName is { } maxOfName)
             {
-                var ofName = await SqliteSession.ScalarLongAsync(connection, transaction,
-                    "SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND source_id = $source AND name = $name AND id <> $id;", cancellationToken,
+                var ofName = await db.ScalarLongAsync("SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND source_id = $source AND name = $name AND id <> $id;", cancellationToken,
                     ("$instance", instanceId), ("$source", relationship.SourceId), ("$name", relationship.Name), ("$id", relationship.Id)).ConfigureAwait(false);
                 if (ofName >= maxOfName)
                 {
@@ -61,11 +58,9 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
 
             if (current is null)
             {
-                var outgoing = await SqliteSession.ScalarLongAsync(connection, transaction,
-                    "SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND source_id = $source;", cancellationToken,
+                var outgoing = await db.ScalarLongAsync("SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND source_id = $source;", cancellationToken,
                     ("$instance", instanceId), ("$source", relationship.SourceId)).ConfigureAwait(false);
-                var incoming = await SqliteSession.ScalarLongAsync(connection, transaction,
-                    "SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND target_id = $target;", cancellationToken,
+                var incoming = await db.ScalarLongAsync("SELECT COUNT(*) FROM relationships WHERE instance_id = $instance AND target_id = $target;", cancellationToken,
                     ("$instance", instanceId), ("$target", relationship.TargetId)).ConfigureAwait(false);
                 if (outgoing >= limits.MaxOutgoing || incoming >= limits.MaxIncoming)
                 {
@@ -73,7 +68,7 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
                 }
             }
 
-            await SqliteSession.ExecuteAsync(connection, transaction, """
+            await db.ExecuteAsync("""
                 INSERT INTO relationships (instance_id, source_id, id, target_id, name, etag, document)
                 VALUES ($instance, $source, $id, $target, $name, $etag, $document)
                 ON CONFLICT (instance_id, source_id, id) DO UPDATE SET
@@ -81,15 +76,14 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
                 """, cancellationToken,
                 ("$instance", instanceId), ("$source", relationship.SourceId), ("$id", relationship.Id), ("$target", relationship.TargetId),
                 ("$name", relationship.Name), ("$etag", relationship.ETag), ("$document", relationship.Document)).ConfigureAwait(false);
-            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
+            await db.AppendEventAsync(instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
     public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string sourceId, string relationshipId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
+        session.WriteAsync(async db =>
         {
-            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
-                "SELECT etag FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
+            var current = await db.ScalarStringAsync("SELECT etag FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$source", sourceId), ("$id", relationshipId)).ConfigureAwait(false);
             if (current is null)
             {
@@ -101,17 +95,16 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
                 return (StoreWriteOutcome.PreconditionFailed, false);
             }
 
-            await SqliteSession.ExecuteAsync(connection, transaction,
-                "DELETE FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
+            await db.ExecuteAsync("DELETE FROM relationships WHERE instance_id = $instance AND source_id = $source AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$source", sourceId), ("$id", relationshipId)).ConfigureAwait(false);
-            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
+            await db.AppendEventAsync(instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredRelationship>> ListOutgoingAsync(string instanceId, string sourceId, string? name, string? afterId, int max, CancellationToken cancellationToken) =>
-        session.ReadAsync<IReadOnlyList<StoredRelationship>>(async connection =>
+        session.ReadAsync<IReadOnlyList<StoredRelationship>>(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null, $"""
+            var command = db.Command($"""
                 SELECT {Columns} FROM relationships
                 WHERE instance_id = $instance AND source_id = $source
                   AND ($name IS NULL OR name = $name) AND ($after IS NULL OR id > $after)
@@ -121,9 +114,9 @@ internal sealed class SqliteRelationshipStore(SqliteSession session) : IRelation
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredRelationship>> ListIncomingAsync(string instanceId, string targetId, RelationshipKey? after, int max, CancellationToken cancellationToken) =>
-        session.ReadAsync<IReadOnlyList<StoredRelationship>>(async connection =>
+        session.ReadAsync<IReadOnlyList<StoredRelationship>>(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null, $"""
+            var command = db.Command($"""
                 SELECT {Columns} FROM relationships
                 WHERE instance_id = $instance AND target_id = $target
                   AND ($afterSource IS NULL OR source_id > $afterSource OR (source_id = $afterSource AND id > $afterId))

@@ -6,10 +6,9 @@ namespace Doppel.Storage.Sqlite.DataPlane;
 internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
 {
     public Task<StoredTwin?> GetAsync(string instanceId, string twinId, CancellationToken cancellationToken) =>
-        session.ReadAsync(async connection =>
+        session.ReadAsync(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null,
-                "SELECT model_id, etag, document FROM twins WHERE instance_id = $instance AND id = $id;",
+            var command = db.Command("SELECT model_id, etag, document FROM twins WHERE instance_id = $instance AND id = $id;",
                 ("$instance", instanceId), ("$id", twinId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
@@ -18,10 +17,9 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
         }, cancellationToken);
 
     public Task<StoreWriteOutcome> WriteAsync(string instanceId, StoredTwin twin, StoreWriteMode mode, string? expectedETag, long maxTwins, ChangeEvent change, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
+        session.WriteAsync(async db =>
         {
-            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
-                "SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
+            var current = await db.ScalarStringAsync("SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$id", twin.Id)).ConfigureAwait(false);
             switch (mode)
             {
@@ -37,14 +35,13 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
             {
                 // The instance's row in twin_counts, kept with every create and delete: one key lookup, where
                 // COUNT(*) over twins would scan the instance's index while holding the write lock.
-                var count = await SqliteSession.ScalarLongAsync(connection, transaction,
-                    "SELECT count FROM twin_counts WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
+                var count = await db.ScalarLongAsync("SELECT count FROM twin_counts WHERE instance_id = $instance;", cancellationToken, ("$instance", instanceId)).ConfigureAwait(false);
                 if (count >= maxTwins)
                 {
                     return (StoreWriteOutcome.LimitReached, false);
                 }
 
-                await SqliteSession.ExecuteAsync(connection, transaction, """
+                await db.ExecuteAsync("""
                     INSERT INTO twins (instance_id, id, model_id, etag, document) VALUES ($instance, $id, $model, $etag, $document);
                     INSERT INTO twin_counts (instance_id, count) VALUES ($instance, 1)
                         ON CONFLICT (instance_id) DO UPDATE SET count = count + 1;
@@ -52,20 +49,19 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
             }
             else
             {
-                await SqliteSession.ExecuteAsync(connection, transaction, """
+                await db.ExecuteAsync("""
                     UPDATE twins SET model_id = $model, etag = $etag, document = $document WHERE instance_id = $instance AND id = $id;
                     """, cancellationToken, ("$instance", instanceId), ("$id", twin.Id), ("$model", twin.ModelId), ("$etag", twin.ETag), ("$document", twin.Document)).ConfigureAwait(false);
             }
 
-            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
+            await db.AppendEventAsync(instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 
     public Task<StoreWriteOutcome> DeleteAsync(string instanceId, string twinId, string? ifMatch, ChangeEvent change, CancellationToken cancellationToken) =>
-        session.WriteAsync(async (connection, transaction) =>
+        session.WriteAsync(async db =>
         {
-            var current = await SqliteSession.ScalarStringAsync(connection, transaction,
-                "SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
+            var current = await db.ScalarStringAsync("SELECT etag FROM twins WHERE instance_id = $instance AND id = $id;", cancellationToken,
                 ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
             if (current is null)
             {
@@ -77,7 +73,7 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
                 return (StoreWriteOutcome.PreconditionFailed, false);
             }
 
-            var related = await SqliteSession.ScalarLongAsync(connection, transaction, """
+            var related = await db.ScalarLongAsync("""
                 SELECT EXISTS (SELECT 1 FROM relationships WHERE instance_id = $instance AND source_id = $id)
                     OR EXISTS (SELECT 1 FROM relationships WHERE instance_id = $instance AND target_id = $id);
                 """, cancellationToken, ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
@@ -86,12 +82,12 @@ internal sealed class SqliteTwinStore(SqliteSession session) : ITwinStore
                 return (StoreWriteOutcome.HasRelationships, false);
             }
 
-            await SqliteSession.ExecuteAsync(connection, transaction, """
+            await db.ExecuteAsync("""
                 DELETE FROM twins WHERE instance_id = $instance AND id = $id;
                 UPDATE twin_counts SET count = count - 1 WHERE instance_id = $instance;
                 """, cancellationToken,
                 ("$instance", instanceId), ("$id", twinId)).ConfigureAwait(false);
-            await SqliteSession.AppendEventAsync(connection, transaction, instanceId, change, cancellationToken).ConfigureAwait(false);
+            await db.AppendEventAsync(instanceId, change, cancellationToken).ConfigureAwait(false);
             return (StoreWriteOutcome.Written, true);
         }, cancellationToken);
 }

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Doppel.Storage.Sqlite.DataPlane;
+
+/// <summary>
+/// Runs the data plane's reads on a pool of open connections and its writes through one <see cref="SqliteWriteQueue"/>,
+/// translating driver errors in one place. One per <see cref="SqliteStore"/>: SQLite has one writer per file, so
+/// every data-plane store over the same file shares this session and its queue.
+/// </summary>
+internal sealed class SqliteSession : IAsyncDisposable
+{
+    // Idle read connections kept open. Each holds SQLite's page cache (2 MiB at most by default) and its prepared
+    // statements; more can be open at once under load, and those beyond this are closed when returned.
+    private const int MaxIdleReaders = 8;
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly ConcurrentQueue<SqliteDb> _idle = new();
+    private readonly SqliteWriteQueue _writes;
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    public SqliteSession(SqliteConnectionFactory connections)
+    {
+        _connections = connections;
+        _writes = new SqliteWriteQueue(connections);
+    }
+
+    public async Task<T> ReadAsync<T>(Func<SqliteDb, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var db = await RentAsync(cancellationToken).ConfigureAwait(false);
+        var healthy = false;
+        try
+        {
+            var result = await work(db).ConfigureAwait(false);
+            healthy = true;
+            return result;
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex, _connections.DatabasePath);
+        }
+        finally
+        {
+            Return(db, healthy);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> as one unit of a group-committed write transaction; its changes are kept when it
+    /// says so and rolled back alone otherwise. The task completes only after the transaction is committed.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteDb, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(work, cancellationToken);
+
+    /// <summary>The single writer.</summary>
+    public SqliteWriteQueue Writes => _writes;
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        while (_idle.TryDequeue(out var db))
+        {
+            db.Dispose();
+        }
+    }
+
+    private async ValueTask<SqliteDb> RentAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed)
+        {
+            throw SqliteWriteQueue.ShuttingDown(_connections.DatabasePath);
+        }
+
+        if (_idle.TryDequeue(out var db))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return db;
+        }
+
+        return new SqliteDb(await _connections.OpenAsync(create: false, cancellationToken).ConfigureAwait(false));
+    }
+
+    private void Return(SqliteDb db, bool healthy)
+    {
+        // A connection that saw a driver error is closed rather than reused: its state is not worth trusting.
+        if (healthy && !_disposed)
+        {
+            if (Interlocked.Increment(ref _idleCount) <= MaxIdleReaders)
+            {
+                _idle.Enqueue(db);
+                return;
+            }
+
+            Interlocked.Decrement(ref _idleCount);
+        }
+
+        db.Dispose();
+    }
+}

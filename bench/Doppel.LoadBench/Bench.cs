@@ -63,6 +63,10 @@ internal sealed class Bench(BenchOptions options)
             doppelArgs.AddRange(["--instance", $"rec{i}"]);
         }
 
+        var prefilled = options.Prefill > 0
+            ? await Prefill.RunAsync(dataDirectory, "bench", ModelId, Model, options.Prefill)
+            : 0;
+
         var caPath = Path.Combine(dataDirectory, "ca.crt");
         await using var doppel = ChildProcess.Start("dotnet", doppelArgs, Path.Combine(work, "doppel.log"), doppelPort);
         await doppel.WaitReadyAsync(() => ReadyAsync(caPath, doppelPort), TimeSpan.FromSeconds(60));
@@ -81,11 +85,14 @@ internal sealed class Bench(BenchOptions options)
         var doppelBase = $"https://127.0.0.1:{doppelPort}/instances/bench";
         var bareUrl = new Uri($"https://127.0.0.1:{barePort}{BareServer.Path}");
 
-        await ExpectAsync(client, Post($"https://127.0.0.1:{doppelPort}/instances/bench/models?{ApiVersion}", Model), HttpStatusCode.Created);
+        if (prefilled == 0)
+        {
+            await ExpectAsync(client, Post($"https://127.0.0.1:{doppelPort}/instances/bench/models?{ApiVersion}", Model), HttpStatusCode.Created);
+        }
 
         var workers = options.Workers;
         var created = Enumerable.Range(0, workers).Select(_ => new List<string>()).ToArray();
-        var stored = 0L;
+        var stored = prefilled;
 
         // 0. Warm-up of both servers with every workload, so that tiered JIT compilation (which rejits hot methods
         //    in the background for seconds after start) is done before the first measured round.
@@ -119,6 +126,11 @@ internal sealed class Bench(BenchOptions options)
 
         var pool = created.SelectMany(ids => ids).ToArray();
         stored += pool.Length;
+        // With a prefill, GETs spread over the whole instance (a prefilled twin for every created one), not only
+        // the twins just created and still in SQLite's page cache.
+        var reads = prefilled == 0
+            ? pool
+            : [.. pool.Zip(Enumerable.Range(0, pool.Length).Select(i => $"p{1 + ((long)i * 7_919 % prefilled)}"), (a, b) => new[] { a, b }).SelectMany(x => x)];
         if (pool.Length < workers)
         {
             throw new InvalidOperationException($"only {pool.Length} twins were created; see {doppel.LogPath}");
@@ -135,7 +147,7 @@ internal sealed class Bench(BenchOptions options)
                 HttpStatusCode.OK)));
             async Task GetAsync() => gets.Add(await MeasureAsync(doppel, "GET twin", () => LoadRunner.RunAsync(
                 "get", client, workers, options.Warmup, options.Duration,
-                (w, s) => new HttpRequestMessage(HttpMethod.Get, $"{doppelBase}/digitaltwins/{pool[(w + (s * workers)) % pool.Length]}?{ApiVersion}"),
+                (w, s) => new HttpRequestMessage(HttpMethod.Get, $"{doppelBase}/digitaltwins/{reads[(w + (s * workers)) % reads.Length]}?{ApiVersion}"),
                 HttpStatusCode.OK)));
             if (round % 2 == 1)
             {
@@ -211,6 +223,7 @@ internal sealed class Bench(BenchOptions options)
             Interfaces = ontology.Interfaces,
             TwinsStored = stored,
             Fill = fill,
+            Prefilled = prefilled,
             PeakRssKb = hwm,
             PeakRssBeforeFillKb = hwmBefore,
             RssKb = rss,

@@ -21,6 +21,8 @@ internal sealed record BenchOptions
 
     public long Twins { get; init; } = 1_000_000;
 
+    public long Prefill { get; init; }
+
     public TimeSpan FillBudget { get; init; } = TimeSpan.FromMinutes(10);
 
     public double QuietLoad { get; init; } = 1.5;
@@ -41,6 +43,7 @@ internal sealed record BenchOptions
           --duration <s>          measured seconds per round and workload (8)
           --rec-rounds <n>        RealEstateCore v3 uploads, each into a fresh instance (5)
           --twins <n>             twins stored before peak RSS is read (1000000); 0 skips the phase
+          --prefill <n>           store n twins through the SQLite store before the server starts (0); they count towards --twins
           --fill-budget <s>       stop storing twins after this many seconds, and report the count reached (600)
           --quiet-load <x>        wait until the 1-minute load average is below this before measuring (1.5)
           --quiet-wait <s>        give up waiting for a quiet machine after this many seconds and measure anyway (600)
@@ -67,6 +70,7 @@ internal sealed record BenchOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Number()) },
                 "--rec-rounds" => options with { RecRounds = Int() },
                 "--twins" => options with { Twins = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--prefill" => options with { Prefill = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fill-budget" => options with { FillBudget = TimeSpan.FromSeconds(Number()) },
                 "--quiet-load" => options with { QuietLoad = Number() },
                 "--quiet-wait" => options with { QuietWait = TimeSpan.FromSeconds(Number()) },
@@ -76,7 +80,7 @@ internal sealed record BenchOptions
             };
         }
 
-        if (options.Workers < 1 || options.Rounds < 1 || options.RecRounds < 0 || options.Twins < 0 || options.Duration <= TimeSpan.Zero)
+        if (options.Workers < 1 || options.Rounds < 1 || options.RecRounds < 0 || options.Twins < 0 || options.Prefill < 0 || options.Duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("counts and durations must be positive");
         }

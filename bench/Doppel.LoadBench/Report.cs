@@ -24,6 +24,8 @@ internal sealed class Report(BenchOptions options, double loadAtStart, IReadOnly
 
     public required LoadResult? Fill { get; init; }
 
+    public required long Prefilled { get; init; }
+
     public required long PeakRssKb { get; init; }
 
     public required long PeakRssBeforeFillKb { get; init; }
@@ -61,7 +63,7 @@ internal sealed class Report(BenchOptions options, double loadAtStart, IReadOnly
         Row($"**peak RSS** of the server (VmHWM) with {TwinsStored:N0} twins stored", $"≤ 400 MB with 1,000,000", $"**{peakMb:F0} MB** ({PeakRssKb / 1024.0:F0} MiB)", "one fill", "", reached ? Verdict(peakMb <= 400) : $"{Verdict(peakMb <= 400)} at {TwinsStored:N0} twins only");
         text.AppendLine();
 
-        text.AppendLine(c, $"Twins stored: {TwinsStored:N0} ({TwinsStored - (Fill?.Requests ?? 0):N0} by the create rounds, {Fill?.Requests ?? 0:N0} by the fill{(Fill is null ? "" : $" in {Fill.Elapsed.TotalSeconds:F0} s, {Fill.PerSecond:N0}/s")}). Peak RSS before the fill {PeakRssBeforeFillKb / 1024.0:F0} MiB; RSS at the end {RssKb / 1024.0:F0} MiB; database files {DatabaseBytes / 1e6:F0} MB.");
+        text.AppendLine(c, $"Twins stored: {TwinsStored:N0} ({Prefilled:N0} prefilled through the store before the server started, {TwinsStored - Prefilled - (Fill?.Requests ?? 0):N0} by the create rounds, {Fill?.Requests ?? 0:N0} by the fill{(Fill is null ? "" : $" in {Fill.Elapsed.TotalSeconds:F0} s, {Fill.PerSecond:N0}/s")}). Peak RSS before the fill {PeakRssBeforeFillKb / 1024.0:F0} MiB; RSS at the end {RssKb / 1024.0:F0} MiB; database files {DatabaseBytes / 1e6:F0} MB.");
         text.AppendLine(c, $"Client CPU (the benchmark process, same machine): bare {Median(Bares.Select(m => m.ClientCores)):F2} cores, GET {Median(Gets.Select(m => m.ClientCores)):F2}, create {Median(Creates.Select(m => m.ClientCores)):F2}, patch {Median(Patches.Select(m => m.ClientCores)):F2} (medians).");
         foreach (var note in notes)
         {

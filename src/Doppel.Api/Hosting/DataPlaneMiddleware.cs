@@ -110,10 +110,10 @@ public sealed partial class DataPlaneMiddleware(
         catch (NotSupportedException ex) when (!context.Response.HasStarted)
         {
             context.Response.StatusCode = StatusCodes.Status501NotImplemented;
-            context.Response.Headers["x-ms-error-code"] = "NotImplemented";
+            context.Response.Headers["x-ms-error-code"] = AdtErrorCodes.NotImplemented;
             var body = new System.Text.Json.Nodes.JsonObject
             {
-                ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "NotImplemented", ["message"] = ex.Message },
+                ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = AdtErrorCodes.NotImplemented, ["message"] = ex.Message },
             };
             await AdtResponses.WriteJsonAsync(context, body.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions)).ConfigureAwait(false);
         }

@@ -1,6 +1,10 @@
 namespace Doppel.Twins.Errors;
 
-/// <summary>ADT's error codes, copied verbatim from the data-plane Swagger and the live service (adt-facts.md §4).</summary>
+/// <summary>
+/// ADT's error codes, copied verbatim from the data-plane Swagger and the live service (adt-facts.md §4), and the
+/// codes Doppel adds. Every code the data plane answers with is a constant here, and each has its page at
+/// <c>docs/errors/&lt;code&gt;.md</c> (a test checks that).
+/// </summary>
 public static class AdtErrorCodes
 {
 #pragma warning disable CS1591 // Each constant is its own documentation: the ADT code of the same name.
@@ -39,6 +43,7 @@ public static class AdtErrorCodes
     public const string UnsupportedMediaType = "UnsupportedMediaType";
     public const string NotFound = "NotFound";
     public const string MethodNotAllowed = "MethodNotAllowed";
+    public const string NotImplemented = "NotImplemented";
     public const string ServiceUnavailable = "ServiceUnavailable";
     public const string InternalServerError = "InternalServerError";
 #pragma warning restore CS1591

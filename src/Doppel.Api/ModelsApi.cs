@@ -5,6 +5,7 @@ using Doppel.Twins.Errors;
 using Doppel.Twins.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Doppel.Api;
@@ -17,24 +18,29 @@ public static class ModelsApi
     {
         ArgumentNullException.ThrowIfNull(group);
         var models = group.MapGroup("/models").WithTags("Models");
-        models.MapPost("/", AddAsync).WithName("DigitalTwinModels_Add").WithSummary("Uploads one or more models as one validated set.");
-        models.MapGet("/", ListAsync).WithName("DigitalTwinModels_List").WithSummary("Lists models, optionally the dependencies of some.");
-        models.MapGet("/{id}", GetAsync).WithName("DigitalTwinModels_GetById").WithSummary("Gets one model.");
-        models.MapPatch("/{id}", UpdateAsync).WithName("DigitalTwinModels_Update").WithSummary("Decommissions a model.");
-        models.MapDelete("/{id}", DeleteAsync).WithName("DigitalTwinModels_Delete").WithSummary("Deletes a model no other model references.");
+        models.MapPost("/", AddAsync).WithName("DigitalTwinModels_Add").WithSummary("Uploads one or more models as one validated set.")
+            .ProducesAdtErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        models.MapGet("/", ListAsync).WithName("DigitalTwinModels_List").WithSummary("Lists models, optionally the dependencies of some.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound);
+        models.MapGet("/{id}", GetAsync).WithName("DigitalTwinModels_GetById").WithSummary("Gets one model.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound);
+        models.MapPatch("/{id}", UpdateAsync).WithName("DigitalTwinModels_Update").WithSummary("Decommissions a model.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+        models.MapDelete("/{id}", DeleteAsync).WithName("DigitalTwinModels_Delete").WithSummary("Deletes a model no other model references.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return group;
     }
 
-    private static async Task<IResult> AddAsync(HttpContext context, ModelService models, DataPlaneOptions options)
+    private static Task<Results<AdtCreatedJson, AdtError>> AddAsync(HttpContext context, ModelService models, DataPlaneOptions options) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var body = await RequestBody.ReadAsync(context, options.MaxModelsRequestBytes, RequestBody.Json);
         var added = await models.AddAsync(request.Instance.Id, body, context.RequestAborted);
         var json = new JsonArray([.. added.Select(m => (JsonNode)ModelService.ToJson(m, includeDefinition: false))]);
-        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions), status: StatusCodes.Status201Created);
-    }
+        return AdtResults.Created(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+    });
 
-    private static async Task<IResult> ListAsync(HttpContext context, ModelService models)
+    private static Task<Results<AdtJson, AdtError>> ListAsync(HttpContext context, ModelService models) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var include = IncludeDefinition(context);
@@ -57,30 +63,30 @@ public static class ModelsApi
             json["nextLink"] = Paging.NextLink(context, next.ToString(CultureInfo.InvariantCulture));
         }
 
-        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-    }
+        return AdtResults.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+    });
 
-    private static async Task<IResult> GetAsync(HttpContext context, ModelService models)
+    private static Task<Results<AdtJson, AdtError>> GetAsync(HttpContext context, ModelService models) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var model = await models.GetAsync(request.Instance.Id, request.Segment(1), context.RequestAborted);
-        return AdtResponses.Json(ModelService.ToJson(model, IncludeDefinition(context)).ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-    }
+        return AdtResults.Json(ModelService.ToJson(model, IncludeDefinition(context)).ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+    });
 
-    private static async Task<IResult> UpdateAsync(HttpContext context, ModelService models)
+    private static Task<Results<AdtNoContent, AdtError>> UpdateAsync(HttpContext context, ModelService models) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var body = await RequestBody.ReadAsync(context, models.Limits.MaxTwinBytes, RequestBody.JsonPatch);
         await models.UpdateAsync(request.Instance.Id, request.Segment(1), body, context.RequestAborted);
-        return AdtResponses.NoContent();
-    }
+        return AdtResults.NoContent();
+    });
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, ModelService models)
+    private static Task<Results<AdtNoContent, AdtError>> DeleteAsync(HttpContext context, ModelService models) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         await models.DeleteAsync(request.Instance.Id, request.Segment(1), context.RequestAborted);
-        return AdtResponses.NoContent();
-    }
+        return AdtResults.NoContent();
+    });
 
     private static bool IncludeDefinition(HttpContext context)
     {

@@ -6,6 +6,7 @@ using Doppel.Twins.Errors;
 using Doppel.Twins.Relationships;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Doppel.Api;
@@ -18,48 +19,54 @@ public static class RelationshipsApi
     {
         ArgumentNullException.ThrowIfNull(group);
         var relationships = group.MapGroup("/digitaltwins/{id}").WithTags("Relationships");
-        relationships.MapGet("/relationships/{relationshipId}", GetAsync).WithName("DigitalTwins_GetRelationshipById").WithSummary("Gets a relationship.");
-        relationships.MapPut("/relationships/{relationshipId}", PutAsync).WithName("DigitalTwins_AddRelationship").WithSummary("Creates or replaces a relationship.");
-        relationships.MapPatch("/relationships/{relationshipId}", PatchAsync).WithName("DigitalTwins_UpdateRelationship").WithSummary("Updates a relationship with JSON Patch.");
-        relationships.MapDelete("/relationships/{relationshipId}", DeleteAsync).WithName("DigitalTwins_DeleteRelationship").WithSummary("Deletes a relationship.");
-        relationships.MapGet("/relationships", ListAsync).WithName("DigitalTwins_ListRelationships").WithSummary("Lists a twin's outgoing relationships.");
-        relationships.MapGet("/incomingrelationships", ListIncomingAsync).WithName("DigitalTwins_ListIncomingRelationships").WithSummary("Lists a twin's incoming relationships.");
+        relationships.MapGet("/relationships/{relationshipId}", GetAsync).WithName("DigitalTwins_GetRelationshipById").WithSummary("Gets a relationship.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound);
+        relationships.MapPut("/relationships/{relationshipId}", PutAsync).WithName("DigitalTwins_AddRelationship").WithSummary("Creates or replaces a relationship.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        relationships.MapPatch("/relationships/{relationshipId}", PatchAsync).WithName("DigitalTwins_UpdateRelationship").WithSummary("Updates a relationship with JSON Patch.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        relationships.MapDelete("/relationships/{relationshipId}", DeleteAsync).WithName("DigitalTwins_DeleteRelationship").WithSummary("Deletes a relationship.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed);
+        relationships.MapGet("/relationships", ListAsync).WithName("DigitalTwins_ListRelationships").WithSummary("Lists a twin's outgoing relationships.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound);
+        relationships.MapGet("/incomingrelationships", ListIncomingAsync).WithName("DigitalTwins_ListIncomingRelationships").WithSummary("Lists a twin's incoming relationships.")
+            .ProducesAdtErrors(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtJson, AdtError>> GetAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var relationship = await relationships.GetAsync(request.Instance.Id, request.Segment(1), request.Segment(3), context.RequestAborted);
-        return AdtResponses.Json(relationship.Document, relationship.ETag);
-    }
+        return AdtResults.Json(relationship.Document, relationship.ETag);
+    });
 
-    private static async Task<IResult> PutAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtJson, AdtError>> PutAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var body = await RequestBody.ReadAsync(context, relationships.Limits.MaxTwinBytes, RequestBody.Json);
         var relationship = await relationships.PutAsync(request.Instance.Id, request.Segment(1), request.Segment(3), body,
             DigitalTwinsApi.Header(context, "If-None-Match"), context.RequestAborted);
-        return AdtResponses.Json(relationship.Document, relationship.ETag);
-    }
+        return AdtResults.Json(relationship.Document, relationship.ETag);
+    });
 
-    private static async Task<IResult> PatchAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtNoContent, AdtError>> PatchAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var body = await RequestBody.ReadAsync(context, relationships.Limits.MaxTwinBytes, RequestBody.JsonPatch);
         var relationship = await relationships.PatchAsync(request.Instance.Id, request.Segment(1), request.Segment(3), body,
             DigitalTwinsApi.Header(context, "If-Match"), context.RequestAborted);
-        return AdtResponses.NoContent(relationship.ETag);
-    }
+        return AdtResults.NoContent(relationship.ETag);
+    });
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtNoContent, AdtError>> DeleteAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         await relationships.DeleteAsync(request.Instance.Id, request.Segment(1), request.Segment(3), DigitalTwinsApi.Header(context, "If-Match"), context.RequestAborted);
-        return AdtResponses.NoContent();
-    }
+        return AdtResults.NoContent();
+    });
 
-    private static async Task<IResult> ListAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtJson, AdtError>> ListAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var name = context.Request.Query["relationshipName"].FirstOrDefault();
@@ -71,10 +78,10 @@ public static class RelationshipsApi
             json["nextLink"] = Paging.NextLink(context, next.Id);
         }
 
-        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-    }
+        return AdtResults.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+    });
 
-    private static async Task<IResult> ListIncomingAsync(HttpContext context, RelationshipService relationships)
+    private static Task<Results<AdtJson, AdtError>> ListIncomingAsync(HttpContext context, RelationshipService relationships) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         RelationshipKey? after = null;
@@ -99,8 +106,8 @@ public static class RelationshipsApi
             json["nextLink"] = Paging.NextLink(context, JsonSerializer.Serialize(new[] { next.SourceId, next.Id }));
         }
 
-        return AdtResponses.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
-    }
+        return AdtResults.Json(json.ToJsonString(Doppel.Twins.Json.WireFormat.JsonOptions));
+    });
 
     private static string TryJson(string token)
     {

@@ -8,6 +8,9 @@ namespace Doppel.Api.Hosting;
 /// <summary>Writes ADT's wire shapes: the error envelope (the one place errors become HTTP) and raw JSON bodies.</summary>
 public static class AdtResponses
 {
+    /// <summary>The content type of every JSON body of the data plane.</summary>
+    public const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>The status of each error kind.</summary>
     public static int StatusOf(AdtErrorKind kind) => kind switch
     {
@@ -48,36 +51,29 @@ public static class AdtResponses
     public static Task WriteJsonAsync(HttpContext context, string json)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentType = JsonContentType;
         return context.Response.WriteAsync(json, context.RequestAborted);
     }
-
-    /// <summary>A result that writes a JSON text, optionally with an ETag header.</summary>
-    public static IResult Json(string json, string? etag = null, int status = StatusCodes.Status200OK) => new RawJsonResult(json, etag, status);
-
-    /// <summary>A body-less result with an ETag header (204 of PATCH).</summary>
-    public static IResult NoContent(string? etag = null) => new RawJsonResult(null, etag, StatusCodes.Status204NoContent);
 
     /// <summary>Serialises a node as compact JSON.</summary>
     public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
-    private sealed class RawJsonResult(string? json, string? etag, int status) : IResult
+    /// <summary>Writes a status, an optional <c>ETag</c> header and an optional JSON body (none: an empty body).</summary>
+    public static Task WriteAsync(HttpContext context, int status, string? etag, string? json)
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        if (etag is not null)
         {
-            httpContext.Response.StatusCode = status;
-            if (etag is not null)
-            {
-                httpContext.Response.Headers.ETag = etag;
-            }
-
-            if (json is null)
-            {
-                httpContext.Response.ContentLength = 0;
-                return Task.CompletedTask;
-            }
-
-            return WriteJsonAsync(httpContext, json);
+            context.Response.Headers.ETag = etag;
         }
+
+        if (json is null)
+        {
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+
+        return WriteJsonAsync(context, json);
     }
 }

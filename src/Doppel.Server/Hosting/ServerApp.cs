@@ -11,6 +11,8 @@ using Doppel.Server.Logging;
 using Doppel.Server.Tls;
 using Doppel.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Doppel.Server.Hosting;
 
@@ -291,6 +293,17 @@ public static partial class ServerApp
                 simple.UseUtcTimestamp = true;
                 simple.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             });
+        }
+
+        if (context.LoggerProvider is null)
+        {
+            // The framework's formatter (registered above, with its options) writes each line; the batching provider
+            // replaces the framework's console provider, which paid a thread wake-up and a system call per line.
+            var formatterName = options.LogFormat == LogFormat.Json ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple;
+            logging.Services.RemoveAll<ILoggerProvider>();
+            logging.Services.AddSingleton<ILoggerProvider>(services => new BatchingConsoleLoggerProvider(
+                services.GetServices<ConsoleFormatter>().Single(f => f.Name == formatterName),
+                Console.OpenStandardOutput()));
         }
 
         // Every event inside a request carries the W3C trace id and span id of the request's activity.

@@ -8,6 +8,7 @@ using Doppel.Twins.Json;
 using Doppel.Twins.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Doppel.Api;
@@ -19,11 +20,12 @@ public static class QueryApi
     public static RouteGroupBuilder MapQueryApi(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapPost("/query", QueryAsync).WithTags("Query").WithName("Query_QueryTwins").WithSummary("Runs a query over the twin graph.");
+        group.MapPost("/query", QueryAsync).WithTags("Query").WithName("Query_QueryTwins").WithSummary("Runs a query over the twin graph.")
+            .ProducesAdtErrors(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         return group;
     }
 
-    private static async Task<IResult> QueryAsync(HttpContext context, QueryService queries)
+    private static Task<Results<AdtJson, AdtError>> QueryAsync(HttpContext context, QueryService queries) => AdtResults.Run(async () =>
     {
         var request = DataPlaneRequest.Of(context);
         var body = await RequestBody.ReadAsync(context, 64 * 1024, RequestBody.Json);
@@ -34,8 +36,8 @@ public static class QueryApi
             context.RequestAborted);
 
         context.Response.Headers["query-charge"] = page.Charge.ToString("0.##", CultureInfo.InvariantCulture);
-        return AdtResponses.Json(Serialize(page));
-    }
+        return AdtResults.Json(Serialize(page));
+    });
 
     private static string? StringMember(JsonObject body, string name) => body[name] switch
     {

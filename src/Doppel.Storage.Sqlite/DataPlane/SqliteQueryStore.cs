@@ -105,8 +105,9 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
     public ISqlDialect Dialect => SqliteQueryDialect.Instance;
 
     public Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, TimeSpan timeout, CancellationToken cancellationToken) =>
-        session.ReadAsync<IReadOnlyList<object?[]>>(async connection =>
+        session.ReadAsync<IReadOnlyList<object?[]>>(async db =>
         {
+            var connection = db.Connection;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
 
@@ -116,6 +117,7 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
             using var interrupt = deadline.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(handle));
             try
             {
+                // Not db.Command: query texts are as many as the queries users write; prepared per run, not kept.
                 await using var command = connection.CreateCommand();
                 command.CommandText = statement.Text;
                 foreach (var (name, value) in statement.Parameters)

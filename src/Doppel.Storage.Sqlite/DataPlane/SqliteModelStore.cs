@@ -16,7 +16,7 @@ internal sealed class SqliteModelStore(SqliteSession session) : IModelStore
         """;
 
     public Task<long> GetVersionAsync(string instanceId, CancellationToken cancellationToken) =>
-        session.ReadAsync(db => db.ScalarLongAsync( CurrentVersion, cancellationToken, ("$instance", instanceId)), cancellationToken);
+        session.ReadAsync(db => db.ScalarLongAsync(CurrentVersion, cancellationToken, ("$instance", instanceId)), cancellationToken);
 
     public Task<ModelAddResult> AddAsync(string instanceId, IReadOnlyList<NewModel> models, int maxModels, long? expectedVersion, CancellationToken cancellationToken) =>
         session.WriteAsync<ModelAddResult>(async db =>

@@ -21,7 +21,7 @@ public static class QueryApi
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapPost("/query", QueryAsync).WithTags("Query").WithName("Query_QueryTwins").WithSummary("Runs a query over the twin graph.")
-            .ProducesAdtErrors(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+            .ProducesAdtErrors(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests);
         return group;
     }
 

@@ -1,0 +1,207 @@
+using System.Text;
+using Doppel.Dtdl;
+using Doppel.Query.Differential.Corpus;
+using Doppel.Query.Differential.Oracle;
+using Doppel.Storage;
+using Doppel.Storage.DataPlane;
+using Doppel.Storage.PostgreSql;
+using Doppel.Storage.PostgreSql.DataPlane;
+using Doppel.Storage.Sqlite;
+using Doppel.Storage.Sqlite.DataPlane;
+using Doppel.Storage.Tests.Support;
+using Doppel.Twins;
+using Doppel.Twins.Models;
+using Doppel.Twins.Query;
+using Doppel.Twins.Relationships;
+using Doppel.Twins.Twins;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Doppel.Query.Differential.Differential;
+
+/// <summary>
+/// One database engine with the seed graph written into it through the real data-plane services, the
+/// <see cref="QueryService"/> over it, and an oracle over the documents exactly as that engine stored them.
+/// Shared by every case of a test class (xUnit class fixture); the graph is written once.
+/// </summary>
+public abstract class Engine : IAsyncLifetime
+{
+    private ServiceProvider? _services;
+    private IStore? _store;
+
+    /// <summary>The engine's name: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Why this engine's tests are skipped on this machine, or null.</summary>
+    public string? SkipReason { get; protected set; }
+
+    /// <summary>The instance the graph lives in.</summary>
+    public string InstanceId { get; private set; } = "";
+
+    /// <summary>The service under test.</summary>
+    public QueryService Query { get; private set; } = null!;
+
+    /// <summary>The reference over the same documents.</summary>
+    public QueryOracle Oracle { get; private set; } = null!;
+
+    /// <summary>The store, for checks behind the service's back.</summary>
+    public IDataPlaneStore Data { get; private set; } = null!;
+
+    /// <summary>How many twins and relationships were written.</summary>
+    public (int Twins, int Relationships) Written { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var store = _store = await OpenStoreAsync();
+        if (store is null)
+        {
+            return;
+        }
+
+        await store.Migrations.ApplyPendingAsync(CancellationToken.None);
+        InstanceId = (await store.Instances.EnsureAsync("differential", CancellationToken.None)).Id;
+        Data = OpenDataPlane(store);
+
+        // The services as the server composes them; ActivatorUtilities fills whatever the query service's
+        // constructor asks of them.
+        var collection = new ServiceCollection();
+        collection.AddSingleton(store);
+        collection.AddSingleton(Data);
+        collection.AddSingleton(DataPlaneLimits.Default);
+        collection.AddSingleton(TimeProvider.System);
+        collection.AddSingleton(new DtdlParser());
+        collection.AddSingleton<ModelService>();
+        collection.AddSingleton<TwinService>();
+        collection.AddSingleton<RelationshipService>();
+        collection.AddSingleton(provider => ActivatorUtilities.CreateInstance<QueryService>(provider));
+        _services = collection.BuildServiceProvider();
+        Query = _services.GetRequiredService<QueryService>();
+
+        var graph = QueryCorpus.Graph;
+        await _services.GetRequiredService<ModelService>().AddAsync(InstanceId, Encoding.UTF8.GetBytes(graph.Models), CancellationToken.None);
+        var twinService = _services.GetRequiredService<TwinService>();
+        var twins = new List<string>();
+        foreach (var twin in graph.Twins)
+        {
+            twins.Add((await twinService.PutAsync(InstanceId, twin.Id, Encoding.UTF8.GetBytes(twin.Body), null, CancellationToken.None)).Document);
+        }
+
+        var relationshipService = _services.GetRequiredService<RelationshipService>();
+        var relationships = new List<string>();
+        foreach (var relationship in graph.Relationships)
+        {
+            relationships.Add((await relationshipService.PutAsync(InstanceId, relationship.SourceId, relationship.Id, Encoding.UTF8.GetBytes(relationship.Body), null, CancellationToken.None)).Document);
+        }
+
+        Written = (twins.Count, relationships.Count);
+        Oracle = new QueryOracle(new OracleGraph(twins, relationships, graph.Extends));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        await DropAsync();
+    }
+
+    /// <summary>Skips the calling test when the engine is not available here.</summary>
+    public void SkipIfUnavailable() => Skip.If(SkipReason is not null, SkipReason);
+
+    /// <summary>A new, empty, migrated store, or null (and <see cref="SkipReason"/>) when the engine is absent.</summary>
+    protected abstract Task<IStore?> OpenStoreAsync();
+
+    protected abstract IDataPlaneStore OpenDataPlane(IStore store);
+
+    protected abstract Task DropAsync();
+}
+
+/// <summary>A SQLite file in a new folder.</summary>
+public sealed class SqliteEngine : Engine
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "doppel-differential", Guid.NewGuid().ToString("N"));
+
+    public override string Name => "sqlite";
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => Path.Combine(_directory, SqliteStoreOptions.DefaultFileName);
+
+    protected override Task<IStore?> OpenStoreAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        return Task.FromResult<IStore?>(new SqliteStore(new SqliteStoreOptions(DatabasePath)));
+    }
+
+    protected override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
+
+    protected override Task DropAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A closing connection may still hold the file; the temp folder is the OS's to clean.
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A new schema of the <c>DOPPEL_TEST_POSTGRES</c> database; skipped without it, failed under CI=true.</summary>
+public sealed class PostgreSqlEngine : Engine
+{
+    private string? _schema;
+    private string? _admin;
+
+    public override string Name => "postgres";
+
+    protected override async Task<IStore?> OpenStoreAsync()
+    {
+        try
+        {
+            _admin = PostgreSqlTestEnvironment.RequireConnectionString();
+        }
+        catch (SkipException skip)
+        {
+            SkipReason = skip.Message;
+            return null;
+        }
+
+        // Letters and digits only, made here: safe as an identifier, which cannot be a parameter.
+        _schema = $"doppel_diff_{Guid.NewGuid():N}";
+        await using (var admin = NpgsqlDataSource.Create(_admin))
+        await using (var command = admin.CreateCommand($"CREATE SCHEMA \"{_schema}\";"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(_admin) { SearchPath = _schema, MaxPoolSize = 10 };
+        return new PostgreSqlStore(new PostgreSqlStoreOptions(builder.ConnectionString));
+    }
+
+    protected override IDataPlaneStore OpenDataPlane(IStore store) => new PostgreSqlDataPlaneStore((PostgreSqlStore)store);
+
+    protected override async Task DropAsync()
+    {
+        if (_schema is null || _admin is null)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(_admin);
+        await using var command = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE;");
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -667,7 +667,17 @@ public sealed class QueryOracle(OracleGraph graph)
                     }
 
                     CheckCondition(@in.Value, ref logical);
+                    CheckCondition(@in.List, ref logical);
                     break;
+                case ArrayLiteral array:
+                    foreach (var item in array.Items)
+                    {
+                        CheckCondition(item, ref logical);
+                    }
+
+                    break;
+                case Literal { Value: double number } when !double.IsFinite(number):
+                    throw new OracleQueryException("A number literal is out of range.");
                 case FunctionCall call:
                     CheckFunction(call);
                     break;
@@ -701,6 +711,8 @@ public sealed class QueryOracle(OracleGraph graph)
                         CheckPath(path);
                         break;
                     case Literal or ArrayLiteral:
+                        var ignored = 0;
+                        CheckCondition(argument, ref ignored);
                         break;
                     default:
                         throw new OracleQueryException($"The arguments of {call.Name} must be properties or literals.");

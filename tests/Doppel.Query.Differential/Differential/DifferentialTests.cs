@@ -37,7 +37,9 @@ public abstract class DifferentialTests<TEngine>(TEngine engine)
 }
 
 /// <summary>The corpus on SQLite.</summary>
-public sealed class SqliteDifferentialTests(SqliteEngine engine) : DifferentialTests<SqliteEngine>(engine), IClassFixture<SqliteEngine>;
+[Collection(SeededSqlite.Name)]
+public sealed class SqliteDifferentialTests(SqliteEngine engine) : DifferentialTests<SqliteEngine>(engine);
 
 /// <summary>The corpus on PostgreSQL (skipped without DOPPEL_TEST_POSTGRES, failed without it under CI=true).</summary>
-public sealed class PostgreSqlDifferentialTests(PostgreSqlEngine engine) : DifferentialTests<PostgreSqlEngine>(engine), IClassFixture<PostgreSqlEngine>;
+[Collection(SeededPostgreSql.Name)]
+public sealed class PostgreSqlDifferentialTests(PostgreSqlEngine engine) : DifferentialTests<PostgreSqlEngine>(engine);

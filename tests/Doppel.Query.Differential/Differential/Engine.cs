@@ -205,3 +205,17 @@ public sealed class PostgreSqlEngine : Engine
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The test classes that share one seeded SQLite database (run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class SeededSqlite : ICollectionFixture<SqliteEngine>
+{
+    public const string Name = "seeded sqlite";
+}
+
+/// <summary>The test classes that share one seeded PostgreSQL schema (run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class SeededPostgreSql : ICollectionFixture<PostgreSqlEngine>
+{
+    public const string Name = "seeded postgres";
+}

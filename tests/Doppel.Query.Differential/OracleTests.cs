@@ -238,6 +238,8 @@ public sealed class OracleTests
     [InlineData("SELECT * FROM DIGITALTWINS WHERE IS_NULL(name = 'x')")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE temp < 1e309")]
+    [InlineData("SELECT * FROM DIGITALTWINS WHERE ARRAY_CONTAINS(tags, name)")]
+    [InlineData("SELECT * FROM DIGITALTWINS WHERE ARRAY_CONTAINS(tags, null)")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE temp IN [1, -1e309]")]
     public void Invalid_queries_are_errors(string query)
     {

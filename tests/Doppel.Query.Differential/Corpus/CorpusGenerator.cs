@@ -118,7 +118,7 @@ public static class CorpusGenerator
 
         yield return "# ARRAY_CONTAINS";
         string[] arrays = ["tags", "levels", "name", "attrs", "missing"];
-        string[] elements = ["'red'", "'Red'", "'x\\'y'", "1", "1.0", "10", "true", "T.code"];
+        string[] elements = ["'red'", "'Red'", "'x\\'y'", "1", "1.0", "10", "true", "-1"];
         foreach (var array in arrays)
         {
             foreach (var element in elements)

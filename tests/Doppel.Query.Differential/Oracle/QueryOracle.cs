@@ -703,6 +703,12 @@ public sealed class QueryOracle(OracleGraph graph)
                 throw new OracleQueryException($"{call.Name} takes {arity} argument(s).");
             }
 
+            // ADT's ARRAY_CONTAINS checks for a value: a string, number or boolean literal.
+            if (call.Name == "ARRAY_CONTAINS" && call.Arguments[1] is not Literal { Value: string or long or double or bool })
+            {
+                throw new OracleQueryException("The value ARRAY_CONTAINS looks for must be a string, number or boolean literal.");
+            }
+
             foreach (var argument in call.Arguments)
             {
                 switch (argument)

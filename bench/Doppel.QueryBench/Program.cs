@@ -57,7 +57,7 @@ var cases = new List<Case>
     new("IS_OF_MODEL(Room) + property, <= 100 rows", 10,
         Service($"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{BuildingGraph.Room}') AND T.personCapacity = 17", null),
         // Without INDEXED BY, SQLite walks the primary key to avoid sorting and reads every twin (about 100 ms).
-        Sql("SELECT document FROM twins INDEXED BY twins_by_model WHERE instance_id = $i AND model_id IN (SELECT value FROM json_each($models)) AND json_extract(document, '$.personCapacity') = 17 ORDER BY id LIMIT 101",
+        Sql("SELECT document FROM twins INDEXED BY twins_by_model_and_id WHERE instance_id = $i AND model_id IN (SELECT value FROM json_each($models)) AND json_extract(document, '$.personCapacity') = 17 ORDER BY id LIMIT 101",
             ("$models", Family(BuildingGraph.Room)))),
     new("one JOIN from a $dtId", 10,
         Service($"SELECT Room FROM DIGITALTWINS Level JOIN Room RELATED Level.hasPart WHERE Level.$dtId = '{level}'", null),

@@ -44,6 +44,18 @@ public sealed class DifferentialGraph
     /// <summary>The twins, in creation order.</summary>
     public List<SeedTwin> Twins { get; } = [];
 
+    /// <summary>
+    /// Twins the validating API cannot make — JSON nulls, arrays of mixed and nested values, objects in arrays —
+    /// written straight into the store as whole documents, so that null and array semantics meet real data.
+    /// </summary>
+    public List<SeedTwin> RawTwins { get; } =
+    [
+        new("raw-0", """{"$dtId":"raw-0","$etag":"W/\"raw-0\"","$metadata":{"$model":"dtmi:doppel:diff:Other;1"},"name":null,"code":null,"score":0}"""),
+        new("raw-1", """{"$dtId":"raw-1","$etag":"W/\"raw-1\"","$metadata":{"$model":"dtmi:doppel:diff:Other;1"},"name":"Alpha","tags":[null,1,"red",true,{"x":1},[1,"red"]],"note":{"nested":null}}"""),
+        new("raw-2", """{"$dtId":"raw-2","$etag":"W/\"raw-2\"","$metadata":{"$model":"dtmi:doppel:diff:Thing;1"},"name":"","code":-0.5,"score":1e2,"active":null,"levels":[],"location":{"floor":null,"building":"B1"}}"""),
+        new("raw-3", """{"$dtId":"raw-3","$etag":"W/\"raw-3\"","$metadata":{"$model":"dtmi:doppel:diff:Room;1"},"name":"Alpha","code":20.0,"tags":["red","red"],"levels":[1.0,2],"thermostat":null}"""),
+    ];
+
     /// <summary>The relationships, in creation order (their twins exist before them).</summary>
     public List<SeedRelationship> Relationships { get; } = [];
 

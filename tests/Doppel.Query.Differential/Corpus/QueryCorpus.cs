@@ -52,7 +52,7 @@ public static class QueryCorpus
             body["$dtId"] = t.Id;
             body["$etag"] = "W/\"seed\"";
             return body.ToJsonString();
-        });
+        }).Concat(Graph.RawTwins.Select(t => t.Body));
         var relationships = Graph.Relationships.Select(r =>
         {
             var body = JsonNode.Parse(r.Body)!.AsObject();

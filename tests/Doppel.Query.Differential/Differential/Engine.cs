@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Doppel.Dtdl;
 using Doppel.Query.Differential.Corpus;
 using Doppel.Query.Differential.Oracle;
@@ -85,6 +86,14 @@ public abstract class Engine : IAsyncLifetime
         foreach (var twin in graph.Twins)
         {
             twins.Add((await twinService.PutAsync(InstanceId, twin.Id, Encoding.UTF8.GetBytes(twin.Body), null, CancellationToken.None)).Document);
+        }
+
+        foreach (var raw in graph.RawTwins)
+        {
+            var model = JsonNode.Parse(raw.Body)!["$metadata"]!["$model"]!.GetValue<string>();
+            var change = new ChangeEvent(Guid.NewGuid().ToString(), "Doppel.Test.RawTwin", raw.Id, DateTimeOffset.UtcNow, null, "{}");
+            var outcome = await Data.Twins.WriteAsync(InstanceId, new StoredTwin(raw.Id, model, $"W/\"{raw.Id}\"", raw.Body), StoreWriteMode.CreateOnly, null, 1_000_000, change, CancellationToken.None);
+            twins.Add(outcome == StoreWriteOutcome.Written ? raw.Body : throw new InvalidOperationException($"{raw.Id}: {outcome}"));
         }
 
         var relationshipService = _services.GetRequiredService<RelationshipService>();

@@ -238,12 +238,24 @@ public sealed class OracleTests
     [InlineData("SELECT * FROM DIGITALTWINS WHERE IS_NULL(name = 'x')")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE temp < 1e309")]
+    [InlineData("SELECT * FROM DIGITALTWINS WHERE IS_DEFINED(name) = true")]
+    [InlineData("SELECT * FROM DIGITALTWINS WHERE (temp > 1) = (temp > 2)")]
+    [InlineData("SELECT * FROM DIGITALTWINS WHERE tags = ['x', 'y']")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE ARRAY_CONTAINS(tags, name)")]
+    [InlineData("SELECT T.name, U.name FROM DIGITALTWINS T JOIN U RELATED T.contains")]
+    [InlineData("SELECT T.name, T.temp AS name FROM DIGITALTWINS T")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE ARRAY_CONTAINS(tags, null)")]
     [InlineData("SELECT * FROM DIGITALTWINS WHERE temp IN [1, -1e309]")]
     public void Invalid_queries_are_errors(string query)
     {
         Assert.Throws<OracleQueryException>(() => Oracle.Run(query));
+    }
+
+    [Fact]
+    public void A_collection_alias_used_as_a_value_is_its_document_which_compares_to_nothing()
+    {
+        Assert.Empty(Ids("SELECT * FROM DIGITALTWINS T WHERE T = 'A' OR T OR NOT T"));
+        Assert.Equal(["A", "B", "C", "D"], Ids("SELECT * FROM DIGITALTWINS T WHERE IS_OBJECT(T) AND IS_DEFINED(T) AND NOT IS_PRIMITIVE(T)"));
     }
 
     [Fact]
@@ -266,7 +278,7 @@ public sealed class OracleTests
     [Fact]
     public void Projection_through_a_non_object_or_array_is_undefined()
     {
-        var rows = Oracle.Run("SELECT name.x, tags.x, obj.a FROM DIGITALTWINS WHERE $dtId IN ['A', 'C']");
+        var rows = Oracle.Run("SELECT name.x, tags.x AS y, obj.a FROM DIGITALTWINS WHERE $dtId IN ['A', 'C']");
 
         Assert.Equal(["""{"a":1}""", "{}"], rows.Select(CanonicalJson.Of));
     }

@@ -13,13 +13,13 @@ public static class DifferentialRunner
     public const int PageSize = 37;
 
     /// <summary>Collects every page of a query; each page respects the page size, the last has no token.</summary>
-    public static async Task<List<string>> AllPagesAsync(QueryService service, string instanceId, string query, int? pageSize)
+    public static async Task<List<string>> AllPagesAsync(QueryService service, string instanceId, string query, int? pageSize, CancellationToken cancellationToken = default)
     {
         var rows = new List<string>();
         string? token = null;
         for (var page = 0; page < 10_000; page++)
         {
-            var result = await service.QueryAsync(instanceId, new QueryRequest(token is null ? query : null, token, pageSize), CancellationToken.None);
+            var result = await service.QueryAsync(instanceId, new QueryRequest(token is null ? query : null, token, pageSize), cancellationToken);
             if (pageSize is { } size && result.Items.Count > size)
             {
                 throw new InvalidOperationException($"page {page + 1} holds {result.Items.Count} rows, more than the {size} asked for");
@@ -37,7 +37,7 @@ public static class DifferentialRunner
     }
 
     /// <summary>The difference between the oracle's and the service's answers to <paramref name="query"/>, or null.</summary>
-    public static async Task<string?> CompareAsync(Engine engine, string query)
+    public static async Task<string?> CompareAsync(Engine engine, string query, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string>? expected = null;
         string? refusal = null;
@@ -58,7 +58,7 @@ public static class DifferentialRunner
         try
         {
             var pageSize = top is { } n ? Math.Max(1, Math.Min(n / 3, 1000)) : PageSize;
-            rows = await AllPagesAsync(engine.Query, engine.InstanceId, query, pageSize);
+            rows = await AllPagesAsync(engine.Query, engine.InstanceId, query, pageSize, cancellationToken);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {

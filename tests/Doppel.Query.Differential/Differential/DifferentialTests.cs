@@ -17,6 +17,12 @@ public abstract class DifferentialTests<TEngine>(TEngine engine)
 
         var disagreement = await DifferentialRunner.CompareAsync(engine, query);
 
+        if (KnownDisagreements.IntermittentReason(engine.Name, query) is not null)
+        {
+            // Either outcome is accepted; the case still has to run to the end without hanging.
+            return;
+        }
+
         if (KnownDisagreements.Reason(engine.Name, query) is { } reason)
         {
             Assert.True(disagreement is not null, $"{name} now agrees on {engine.Name}: remove it from KnownDisagreements ({reason})");

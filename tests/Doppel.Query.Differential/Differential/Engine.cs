@@ -125,6 +125,9 @@ public abstract class Engine : IAsyncLifetime
     /// <summary>Skips the calling test when the engine is not available here.</summary>
     public void SkipIfUnavailable() => Skip.If(SkipReason is not null, SkipReason);
 
+    /// <summary>Every table of the database with its row count, read past the store: what an injection would change.</summary>
+    public abstract Task<IReadOnlyList<string>> FingerprintAsync();
+
     /// <summary>A new, empty, migrated store, or null (and <see cref="SkipReason"/>) when the engine is absent.</summary>
     protected abstract Task<IStore?> OpenStoreAsync();
 
@@ -150,6 +153,39 @@ public sealed class SqliteEngine : Engine
     }
 
     protected override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
+
+    public override async Task<IReadOnlyList<string>> FingerprintAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        var result = new List<string>();
+        await using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "PRAGMA integrity_check;";
+            result.Add("integrity " + await check.ExecuteScalarAsync());
+        }
+
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            await using var count = connection.CreateCommand();
+            // Names read from sqlite_master itself, not from input.
+            count.CommandText = $"SELECT COUNT(*) FROM \"{table}\";";
+            result.Add($"{table} {await count.ExecuteScalarAsync()}");
+        }
+
+        return result;
+    }
 
     protected override Task DropAsync()
     {
@@ -200,6 +236,31 @@ public sealed class PostgreSqlEngine : Engine
     }
 
     protected override IDataPlaneStore OpenDataPlane(IStore store) => new PostgreSqlDataPlaneStore((PostgreSqlStore)store);
+
+    public override async Task<IReadOnlyList<string>> FingerprintAsync()
+    {
+        await using var admin = NpgsqlDataSource.Create(_admin!);
+        var tables = new List<string>();
+        await using (var list = admin.CreateCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name;"))
+        {
+            list.Parameters.Add(new NpgsqlParameter { Value = _schema! });
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var result = new List<string>();
+        foreach (var table in tables)
+        {
+            // Names read from the catalogue itself, not from input; the schema name is generated here.
+            await using var count = admin.CreateCommand($"SELECT COUNT(*) FROM \"{_schema}\".\"{table}\";");
+            result.Add($"{table} {await count.ExecuteScalarAsync()}");
+        }
+
+        return result;
+    }
 
     protected override async Task DropAsync()
     {

@@ -28,6 +28,15 @@ public static class KnownDisagreements
     private const string ArrayContainsNull =
         "SQL side inconsistent: ARRAY_CONTAINS with a null value is accepted although the compiler's own rule (and ADT's docs) allow only a string, number or boolean value and refuse a property; the oracle refuses it with SqlQueryError.";
 
+    private const string AliasAsValueRefused =
+        "SQL side stricter than the spec: a collection alias used as a value (WHERE T, T = 'x', T IN [...], STARTSWITH(T, ...)) is refused with SqlQueryError; the spec makes a path naming an alias the whole document, an object, which compares to nothing (no rows, and no error). A sensible refusal, but the page should say so.";
+
+    private const string AliasInTypeTest =
+        "SQL side wrong: a type test on a collection alias (IS_DEFINED(T), IS_OBJECT(T), IS_NULL(T), IS_PRIMITIVE(T), ARRAY_CONTAINS(T, ...)) throws InvalidOperationException 'A whole collection is not a value.' from the compiler, a 500; the spec gives true/false (the document is a defined object) or, refused like the comparisons, a SqlQueryError.";
+
+    private const string PostgresSlowFiveJoins =
+        "PostgreSQL, intermittent: the five-JOIN COUNT from floor-0 (2 rows' worth of paths) sometimes runs past Npgsql's 30 s command timeout, which surfaces as StoreUnavailableException 'cannot connect ... no answer in time' (a 503) instead of rows, or of TimeoutError at the 60 s query limit. SQLite answers at once.";
+
     private static readonly Dictionary<(string Engine, string Query), string> Cases = new()
     {
         [("*", "SELECT T FROM DIGITALTWINS F JOIN T RELATED F.contains WHERE F.$dtId = 'floor-1'")] = SingleAliasShape,  // joins.txt:4
@@ -59,7 +68,28 @@ public static class KnownDisagreements
         [("postgres", "SELECT T.$dtId FROM DIGITALTWINS T WHERE ENDS_WITH(T.name, 20)")] = PostgresStringFunctionOnNumber,  // generated.txt:540
         [("postgres", "SELECT T.$dtId FROM DIGITALTWINS T WHERE CONTAINS(T.name, 20)")] = PostgresStringFunctionOnNumber,  // generated.txt:552
         [("*", "SELECT * FROM DIGITALTWINS WHERE ARRAY_CONTAINS(tags, null)")] = ArrayContainsNull,  // errors.txt:48
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE T")] = AliasAsValueRefused,  // basics.txt:163
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE NOT T")] = AliasAsValueRefused,  // basics.txt:164
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE T = 'floor-1'")] = AliasAsValueRefused,  // basics.txt:165
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE T.code = T")] = AliasAsValueRefused,  // basics.txt:166
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE T IN ['floor-1']")] = AliasAsValueRefused,  // basics.txt:167
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE STARTSWITH(T, 'f')")] = AliasAsValueRefused,  // basics.txt:172
+        [("*", "SELECT a, b FROM DIGITALTWINS MATCH (a)-[]->(b) WHERE a = 'floor-1'")] = AliasAsValueRefused,  // basics.txt:174
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_PRIMITIVE(T)")] = AliasInTypeTest,  // basics.txt:168
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_DEFINED(T)")] = AliasInTypeTest,  // basics.txt:169
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OBJECT(T)")] = AliasInTypeTest,  // basics.txt:170
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE NOT IS_NULL(T)")] = AliasInTypeTest,  // basics.txt:171
+        [("*", "SELECT T.$dtId FROM DIGITALTWINS T WHERE ARRAY_CONTAINS(T, 'f')")] = AliasInTypeTest,  // basics.txt:173
     };
+
+    /// <summary>Cases that disagree only some of the time (a plan or a timing), each with its reason: either outcome passes.</summary>
+    private static readonly Dictionary<(string Engine, string Query), string> Intermittent = new()
+    {
+        [("postgres", "SELECT COUNT() FROM DIGITALTWINS A JOIN B RELATED A.contains JOIN C RELATED B.contains JOIN D RELATED C.feeds JOIN E RELATED D.servedBy JOIN G RELATED E.isPartOf WHERE A.$dtId = 'floor-0'")] = PostgresSlowFiveJoins,  // joins.txt:38
+    };
+
+    /// <summary>Why <paramref name="query"/> sometimes disagrees on <paramref name="engine"/>, or null.</summary>
+    public static string? IntermittentReason(string engine, string query) => Intermittent.GetValueOrDefault((engine, query));
 
     /// <summary>
     /// Crashes of the service (an exception other than <c>AdtException</c>, so a 5xx on the wire) already reported,
@@ -73,6 +103,7 @@ public static class KnownDisagreements
         ("0x00", "SQL side wrong (PostgreSQL): a NUL in a string literal or an escaped name reaches the database as a text parameter, which PostgreSQL refuses (22021), a 5xx; SQLite takes it as data. Refuse NUL with SqlQueryError or compare it as data."),
         ("operator does not exist", PostgresIdAgainstNonString),
         ("function length(numeric) does not exist", PostgresStringFunctionOnNumber),
+        ("A whole collection is not a value.", AliasInTypeTest),
         ("Parameter 'capacity'", "SQL side wrong: a negative max-items-per-page reaches new List(capacity) in QueryService and throws ArgumentOutOfRangeException, a 500; it should be a BadRequest (or the default page size)."),
     ];
 
@@ -83,6 +114,25 @@ public static class KnownDisagreements
     /// <summary>Why <paramref name="query"/> is known to disagree on <paramref name="engine"/>, or null.</summary>
     public static string? Reason(string engine, string query) =>
         Cases.TryGetValue((engine, query), out var reason) || Cases.TryGetValue(("*", query), out reason) ? reason : null;
+
+    /// <summary>
+    /// For queries no list names (the fuzzer's): which known disagreement a difference is an instance of, told by
+    /// the query's shape and the messages, or null for a new one.
+    /// </summary>
+    public static string? Explain(string engine, string query, string disagreement)
+    {
+        var parsed = new Doppel.Query.Syntax.QueryParser().Parse(query).Query;
+        return Reason(engine, query) ?? IntermittentReason(engine, query)
+            ?? (disagreement.Contains("crashes with", StringComparison.Ordinal) ? CrashReason(disagreement) : null)
+            ?? (disagreement.Contains("A number literal is out of range", StringComparison.Ordinal) ? NumberOutOfRange : null)
+            ?? (disagreement.Contains("ARRAY_CONTAINS looks for", StringComparison.Ordinal) ? ArrayContainsNull : null)
+            ?? (disagreement.Contains("is not a condition", StringComparison.Ordinal)
+                || disagreement.Contains("cannot be compared", StringComparison.Ordinal)
+                || disagreement.Contains("not whole collections", StringComparison.Ordinal) ? AliasAsValueRefused : null)
+            ?? (parsed is { Match.Edges.Count: > 1 } && disagreement.Contains("missing 0: none", StringComparison.Ordinal) ? RelationshipReusedAcrossConditions : null)
+            ?? (parsed is { Select.Items: [{ Alias: null, Value: Doppel.Query.Ast.PropertyPath { Segments.Count: 1 } }] }
+                && (parsed.Joins.Count > 0 || parsed.Match is { Edges.Count: > 0 }) ? SingleAliasShape : null);
+    }
 
     /// <summary>Every listed case.</summary>
     public static IReadOnlyDictionary<(string Engine, string Query), string> All => Cases;

@@ -576,6 +576,13 @@ public sealed class QueryOracle(OracleGraph graph)
                 CheckPath((PropertyPath)item.Value);
             }
 
+            // A row is one JSON object, which cannot hold one name twice.
+            var names = select.Items.Select(i => i.Alias ?? ((PropertyPath)i.Value).Segments[^1]).ToList();
+            if (names.Count != names.Distinct(StringComparer.Ordinal).Count())
+            {
+                throw new OracleQueryException("Two projections have the same name; give one another name with AS.");
+            }
+
             if (query.Where is { } where)
             {
                 var logical = 0;
@@ -654,8 +661,8 @@ public sealed class QueryOracle(OracleGraph graph)
                     CheckCondition(binary.Right, ref logical);
                     break;
                 case BinaryExpression comparison:
-                    CheckCondition(comparison.Left, ref logical);
-                    CheckCondition(comparison.Right, ref logical);
+                    CheckOperand(comparison.Left, comparison.Operator, ref logical);
+                    CheckOperand(comparison.Right, comparison.Operator, ref logical);
                     break;
                 case NotExpression not:
                     CheckCondition(not.Operand, ref logical);
@@ -666,7 +673,7 @@ public sealed class QueryOracle(OracleGraph graph)
                         throw new OracleQueryException($"An IN or NIN list may hold at most {MaxListItems} values.");
                     }
 
-                    CheckCondition(@in.Value, ref logical);
+                    CheckOperand(@in.Value, @in.Negated ? "NIN" : "IN", ref logical);
                     CheckCondition(@in.List, ref logical);
                     break;
                 case ArrayLiteral array:
@@ -685,6 +692,20 @@ public sealed class QueryOracle(OracleGraph graph)
                     CheckPath(path);
                     break;
             }
+        }
+
+        /// <summary>
+        /// Comparison operands are values: a property or a literal. A condition (a function, a comparison, NOT,
+        /// AND, OR, IN) or a list there is refused, as the compiler refuses it; the spec leaves it open.
+        /// </summary>
+        private void CheckOperand(Expression operand, string op, ref int logical)
+        {
+            if (operand is not (Literal or PropertyPath))
+            {
+                throw new OracleQueryException($"Only a property or a literal can be compared with {op}.");
+            }
+
+            CheckCondition(operand, ref logical);
         }
 
         private void CheckFunction(FunctionCall call)

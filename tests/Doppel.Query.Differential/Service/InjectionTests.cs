@@ -7,7 +7,8 @@ namespace Doppel.Query.Differential.Service;
 /// <summary>
 /// Queries built to break out of string literals and names — quotes, backslashes, SQL comments, statement
 /// separators, <c>]]</c> inside escaped names, look-alike quotes (U+2019, U+FF07, U+02BC), NUL — answer with a
-/// <c>SqlQueryError</c> or with exactly the oracle's rows, and leave every document of the database as it was.
+/// <c>SqlQueryError</c> or with exactly the oracle's rows, and leave the database as it was: every table with its row
+/// count (and, on SQLite, <c>PRAGMA integrity_check</c>) read past the store, and every document.
 /// </summary>
 public static class AttackQueries
 {
@@ -84,6 +85,7 @@ public abstract class InjectionTests<TEngine>(TEngine engine)
     public async Task Every_document_is_unchanged_after_all_attack_queries()
     {
         engine.SkipIfUnavailable();
+        var before = await engine.FingerprintAsync();
         foreach (var query in AttackQueries.All)
         {
             try
@@ -96,6 +98,8 @@ public abstract class InjectionTests<TEngine>(TEngine engine)
             }
         }
 
+        Assert.Equal(before, await engine.FingerprintAsync());
+        Assert.Contains(before, line => line.StartsWith("twins ", StringComparison.Ordinal));
         Assert.Null(await DifferentialRunner.CompareAsync(engine, "SELECT * FROM DIGITALTWINS"));
         Assert.Null(await DifferentialRunner.CompareAsync(engine, "SELECT * FROM RELATIONSHIPS"));
         Assert.NotNull(await engine.Data.Twins.GetAsync(engine.InstanceId, "floor-1", CancellationToken.None));

@@ -62,6 +62,47 @@ public sealed class ServiceFuzzTests(SqliteEngine engine)
         Assert.NotNull(token);
     }
 
+    /// <summary>
+    /// The long fuzz, off by default: for <c>DOPPEL_QUERY_FUZZ_SECONDS</c> seconds, every fuzzed query the oracle can
+    /// afford (no variable-length MATCH, at most three JOINs) must get the oracle's answer from the service, or a
+    /// refusal where the oracle refuses, apart from the disagreements already listed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Mutated_queries_get_the_oracles_answer_when_fuzzing_for_longer()
+    {
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("DOPPEL_QUERY_FUZZ_SECONDS"), out var value) ? value : 0;
+        Skip.If(seconds <= 0, "set DOPPEL_QUERY_FUZZ_SECONDS to compare fuzzed queries with the oracle for that many seconds");
+        var mutator = new QueryMutator((ulong)Environment.TickCount64);
+        var parser = new Doppel.Query.Syntax.QueryParser();
+        var clock = Stopwatch.StartNew();
+        var found = new List<string>();
+        var compared = 0;
+
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds) && found.Count < 30)
+        {
+            var text = mutator.Next();
+            if (parser.Parse(text).Query is { } parsed
+                && (parsed.Joins.Count > 3 || parsed.Match?.Edges.Any(e => e.MinHops is not null || e.MaxHops is not null) == true))
+            {
+                continue;
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var disagreement = await DifferentialRunner.CompareAsync(engine, text, deadline.Token);
+            compared++;
+            if (disagreement is null || KnownDisagreements.Explain(engine.Name, text, disagreement) is not null
+                || disagreement.Contains("OperationCanceledException", StringComparison.Ordinal)
+                || disagreement.Contains("TaskCanceledException", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            found.Add($"{text}\n    {disagreement}");
+        }
+
+        Assert.True(found.Count == 0, $"{found.Count} new disagreements in {compared} queries:\n" + string.Join("\n", found));
+    }
+
     private async Task<string> RunAsync(QueryRequest request, string what)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));

@@ -26,7 +26,8 @@ await using var store = new SqliteStore(new SqliteStoreOptions(databasePath));
 await store.Migrations.ApplyPendingAsync(ct);
 var instanceId = (await store.Instances.EnsureAsync("bench", ct)).Id;
 var data = new SqliteDataPlaneStore(store);
-var limits = DataPlaneLimits.Default with { MaxModelsPerUpload = 1000 };
+// No query rate limit: a warm loop sends more than ADT's 500 queries a second.
+var limits = DataPlaneLimits.Default with { MaxModelsPerUpload = 1000, QueryRequestsPerSecond = 0 };
 var models = new ModelService(data, new DtdlParser(DtdlParserOptions.Default with { MaxInterfacesPerUpload = 1000 }), TimeProvider.System, limits);
 
 if (fresh)
@@ -44,7 +45,7 @@ else
 }
 
 var modelSet = (await models.GetModelsAsync(instanceId, ct)).Set;
-var service = new QueryService(data, models, limits);
+using var service = new QueryService(data, models, limits);
 await using var sql = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
 await sql.OpenAsync(ct);
 

@@ -69,7 +69,8 @@ public abstract class Engine : IAsyncLifetime
         var collection = new ServiceCollection();
         collection.AddSingleton(store);
         collection.AddSingleton(Data);
-        collection.AddSingleton(DataPlaneLimits.Default);
+        // No query rate limit: the suite sends far more than ADT's 500 queries a second, and throttling is tested elsewhere.
+        collection.AddSingleton(DataPlaneLimits.Default with { QueryRequestsPerSecond = 0 });
         collection.AddSingleton(TimeProvider.System);
         collection.AddSingleton(new DtdlParser());
         collection.AddSingleton<ModelService>();

@@ -737,7 +737,7 @@ public sealed class QueryOracle(OracleGraph graph)
                     case PropertyPath path:
                         CheckPath(path);
                         break;
-                    case Literal or ArrayLiteral:
+                    case Literal:
                         var ignored = 0;
                         CheckCondition(argument, ref ignored);
                         break;

@@ -1,9 +1,10 @@
 namespace Doppel.Query.Differential.Differential;
 
 /// <summary>
-/// Cases where the SQL side answers differently from the oracle and docs/query-semantics.md says the oracle is
-/// right, each with its reason, per engine (<c>*</c> for both). A listed case that starts to agree fails, so that
-/// the list only ever holds live disagreements (CONVENTIONS E20: skips in one dictionary, each with a reason).
+/// Cases where the SQL side answers differently from the oracle, each with its reason — where the SQL side is
+/// wrong by docs/query-semantics.md, stricter than it, or where the page can be read both ways — per engine
+/// (<c>*</c> for both). A listed case that starts to agree fails, so that the list only ever holds live
+/// disagreements (CONVENTIONS E20: skips in one dictionary, each with a reason).
 /// </summary>
 public static class KnownDisagreements
 {
@@ -11,7 +12,7 @@ public static class KnownDisagreements
         "SPEC AMBIGUOUS, not settled here: docs/query-semantics.md says \"SELECT a over one collection: the document itself\"; the oracle reads 'one collection' as a query that binds one collection and so returns {\"a\": {...}} when JOIN or MATCH bind more, the compiler returns the bare document whenever one alias is selected. The page should say which (ADT's own docs show both shapes).";
 
     private const string VariableLengthAfterFirstCondition =
-        "SQL side wrong: after an aliased single hop, a variable-length condition returns 20 rows more than the oracle\'s 545 (none missing): the same binding of a, r, b, c reached by two walks, or a walk that takes a relationship twice; the spec wants distinct bindings and no relationship twice on a path. (Before 3b0d6b1 this query failed with \'no such column: sd.id\'.)";
+        "SQL side wrong: after an aliased single hop, a variable-length condition returns 20 rows more than the oracle's 545 (none missing): the same binding of a, r, b, c reached by two walks, or a walk that takes a relationship twice; the spec wants distinct bindings and no relationship twice on a path. (Before 3b0d6b1 this query failed with 'no such column: sd.id'.)";
 
     private const string AliasAsValueRefused =
         "SQL side stricter than the spec: a collection alias used as a value (WHERE T, T = 'x', T IN [...], STARTSWITH(T, ...)) is refused with SqlQueryError; the spec makes a path naming an alias the whole document, an object, which compares to nothing (no rows, and no error). A sensible refusal, but the page should say so.";
@@ -20,7 +21,7 @@ public static class KnownDisagreements
         "SQL side wrong: a type test on a collection alias (IS_DEFINED(T), IS_OBJECT(T), IS_NULL(T), IS_PRIMITIVE(T), ARRAY_CONTAINS(T, ...)) throws InvalidOperationException 'A whole collection is not a value.' from the compiler, a 500; the spec gives true/false (the document is a defined object) or, refused like the comparisons, a SqlQueryError.";
 
     private const string PostgresSlowFiveJoins =
-        "PostgreSQL, intermittent: the five-JOIN COUNT from floor-0 (2 rows' worth of paths) sometimes runs past Npgsql's 30 s command timeout, which surfaces as StoreUnavailableException 'cannot connect ... no answer in time' (a 503) instead of rows, or of TimeoutError at the 60 s query limit. SQLite answers at once.";
+        "PostgreSQL, intermittent: the five-JOIN COUNT from floor-0 sometimes runs past Npgsql's 30 s command timeout, which surfaces as StoreUnavailableException 'cannot connect ... no answer in time' (a 503) instead of rows, or of TimeoutError at the 60 s query limit. SQLite answers at once.";
 
     private static readonly Dictionary<(string Engine, string Query), string> Cases = new()
     {

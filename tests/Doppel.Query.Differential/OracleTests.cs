@@ -252,10 +252,13 @@ public sealed class OracleTests
     }
 
     [Fact]
-    public void A_collection_alias_used_as_a_value_is_its_document_which_compares_to_nothing()
+    public void A_collection_alias_is_an_object_to_type_tests_and_refused_as_a_value_to_compare()
     {
-        Assert.Empty(Ids("SELECT * FROM DIGITALTWINS T WHERE T = 'A' OR T OR NOT T"));
+        Assert.Throws<OracleQueryException>(() => Oracle.Run("SELECT * FROM DIGITALTWINS T WHERE T = 'A'"));
+        Assert.Throws<OracleQueryException>(() => Oracle.Run("SELECT * FROM DIGITALTWINS T WHERE NOT T"));
+        Assert.Throws<OracleQueryException>(() => Oracle.Run("SELECT * FROM DIGITALTWINS T WHERE STARTSWITH(T, 'A')"));
         Assert.Equal(["A", "B", "C", "D"], Ids("SELECT * FROM DIGITALTWINS T WHERE IS_OBJECT(T) AND IS_DEFINED(T) AND NOT IS_PRIMITIVE(T)"));
+        Assert.Empty(Ids("SELECT * FROM DIGITALTWINS T WHERE ARRAY_CONTAINS(T, 'A')"));
     }
 
     [Fact]
@@ -284,7 +287,7 @@ public sealed class OracleTests
     }
 
     [Fact]
-    public void Select_of_one_alias_over_one_collection_is_the_document_and_of_several_an_object_keyed_by_alias()
+    public void Select_of_one_alias_is_its_document_whatever_the_query_binds_and_of_several_an_object_keyed_by_alias()
     {
         var single = Oracle.Run("SELECT T FROM DIGITALTWINS T WHERE T.$dtId = 'A'");
         var pair = Oracle.Run("SELECT T, U FROM DIGITALTWINS T JOIN U RELATED T.contains WHERE U.$dtId = 'C'");
@@ -292,7 +295,7 @@ public sealed class OracleTests
 
         Assert.Equal("A", IdOf(single[0]));
         Assert.Equal(["A>C"], pair.Select(r => Pair(r, "T", "U")));
-        Assert.Equal("C", JsonDocument.Parse(joinedOne[0]).RootElement.GetProperty("U").GetProperty("$dtId").GetString());
+        Assert.Equal("C", IdOf(joinedOne[0]));
     }
 
     [Fact]

@@ -270,12 +270,15 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             DocumentValue d => dialect.JsonPath(d.Path) is { } path
                 ? new SqlValue.Member(dialect.Document(Writer.Table(d.Collection)), writer.Parameter(path))
                 : new SqlValue.Undefined(),
-            _ => throw new InvalidOperationException("A whole collection is not a value."),
+            // A whole twin or relationship: an object (the binder lets it reach only type tests and ARRAY_CONTAINS).
+            CollectionValue => new SqlValue.Whole(),
+            _ => throw new InvalidOperationException($"Unknown value {value.GetType().Name}."),
         };
 
         private string HasKind(SqlValue value, JsonKind kind) => value switch
         {
             SqlValue.Static s => s.Kind == kind ? dialect.True : dialect.False,
+            SqlValue.Whole => kind == JsonKind.Object ? dialect.True : dialect.False,
             SqlValue.Member m => dialect.HasKind(m.Document, m.Path, kind),
             _ => dialect.Unknown,
         };
@@ -375,7 +378,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 return value switch
                 {
                     SqlValue.Member m => dialect.IsDefined(m.Document, m.Path),
-                    SqlValue.Static => dialect.True,
+                    SqlValue.Static or SqlValue.Whole => dialect.True,
                     _ => dialect.False,
                 };
             }
@@ -422,6 +425,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         public sealed record Member(string Document, string Path) : SqlValue;
 
         public sealed record Undefined : SqlValue;
+
+        public sealed record Whole : SqlValue;
     }
 
     /// <summary>
@@ -447,6 +452,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         private string Build(List<string> where)
         {
             var first = match.Nodes[0];
+            var singleHops = match.Edges.Where(e => e.SingleHop).Select(e => Writer.Table(e.Relationship!)).ToList();
+            var walks = new List<string>();
             var sql = new StringBuilder($"FROM twins {Writer.Table(first)}");
             where.Add($"{Writer.Table(first)}.instance_id = {writer.Instance}");
             for (var i = 0; i < match.Edges.Count; i++)
@@ -477,16 +484,31 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
                 var cte = Traversal(i);
                 var v = "v" + i.ToString(CultureInfo.InvariantCulture);
+                walks.Add(v);
                 var forward = plan.Forward[i];
                 // A forward walk starts at the left twins, so the planner must read them first and the walk's ends
                 // next; left alone, SQLite may scan every twin and probe the walk for each.
                 var join = forward ? dialect.OrderedJoin : "JOIN";
-                sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT DISTINCT s, n FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
+                // With single-hop relationships in the pattern, the walk keeps its path, so that it can be told
+                // not to take one of them again; otherwise only its distinct ends matter.
+                var ends = singleHops.Count > 0 ? "s, n, p" : "DISTINCT s, n";
+                sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT {ends} FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
                    .Append(CultureInfo.InvariantCulture, $" {join} twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
             }
 
-            // One path never uses a relationship twice: the single-hop relationships of the pattern differ.
-            var hops = match.Edges.Where(e => e.SingleHop).Select(e => Writer.Table(e.Relationship!)).ToList();
+            // One path never uses a relationship twice: the single-hop relationships of the pattern differ, and no
+            // walk takes one of them. (Two walks of one pattern may still share a relationship.)
+            var hops = singleHops;
+            var sep = dialect.Separator(1);
+            var mid = dialect.Separator(2);
+            foreach (var walk in walks)
+            {
+                foreach (var hop in hops)
+                {
+                    where.Add($"{dialect.Position($"{walk}.p", $"{sep} || {hop}.source_id || {mid} || {hop}.id || {sep}")} = 0");
+                }
+            }
+
             for (var i = 0; i < hops.Count; i++)
             {
                 for (var j = i + 1; j < hops.Count; j++)

@@ -99,7 +99,8 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
             // Cancelling the token makes Npgsql send PostgreSQL a cancel request for the running statement.
             return await database.ReadAsync<IReadOnlyList<object?[]>>(async (connection, ct) =>
             {
-                await using var command = new NpgsqlCommand(statement.Text, connection);
+                // The query timeout governs (through the token); Npgsql's own 30 s default must not cut in first.
+                await using var command = new NpgsqlCommand(statement.Text, connection) { CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) + 5 };
                 foreach (var (name, value) in statement.Parameters)
                 {
                     command.Parameters.Add(Parameter(name.TrimStart('@'), value));

@@ -392,7 +392,8 @@ public sealed class QueryOracle(OracleGraph graph)
             return row.Bindings[0].Entity.Document.GetRawText();
         }
 
-        if (select.Items is [{ Alias: null, Value: PropertyPath { Segments: [var only] } }] && scope.Collections.Count == 1 && scope.IsAlias(only))
+        // One whole collection without AS: each row is that collection's document, whatever else the query binds.
+        if (select.Items is [{ Alias: null, Value: PropertyPath { Segments: [var only] } }] && scope.IsAlias(only))
         {
             return row[only].Document.GetRawText();
         }
@@ -689,8 +690,18 @@ public sealed class QueryOracle(OracleGraph graph)
                     CheckFunction(call);
                     break;
                 case PropertyPath path:
+                    RefuseWholeCollection(path);
                     CheckPath(path);
                     break;
+            }
+        }
+
+        /// <summary>A whole twin or relationship is neither a condition nor a value to compare (docs/query-semantics.md).</summary>
+        private void RefuseWholeCollection(Expression expression)
+        {
+            if (expression is PropertyPath { Segments: [var only] } && IsAlias(only))
+            {
+                throw new OracleQueryException($"The collection {only} is not a value; compare one of its properties.");
             }
         }
 
@@ -704,6 +715,8 @@ public sealed class QueryOracle(OracleGraph graph)
             {
                 throw new OracleQueryException($"Only a property or a literal can be compared with {op}.");
             }
+
+            RefuseWholeCollection(operand);
 
             CheckCondition(operand, ref logical);
         }
@@ -735,6 +748,11 @@ public sealed class QueryOracle(OracleGraph graph)
                 switch (argument)
                 {
                     case PropertyPath path:
+                        if (StringTests.Contains(call.Name))
+                        {
+                            RefuseWholeCollection(path);
+                        }
+
                         CheckPath(path);
                         break;
                     case Literal:

@@ -33,6 +33,7 @@ public static class DataPlaneExtensions
         services.AddSingleton<RelationshipService>();
         services.AddSingleton<TelemetryService>();
         services.AddSingleton<QueryService>();
+        services.AddSingleton<Doppel.Api.Hosting.InstanceCache>();
         services.AddRouting();
         services.AddDataPlaneBearer(keys);
         return services;

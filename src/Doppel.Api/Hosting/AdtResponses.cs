@@ -19,6 +19,7 @@ public static class AdtResponses
         AdtErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         AdtErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         AdtErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        AdtErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 

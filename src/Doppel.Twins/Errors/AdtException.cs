@@ -26,6 +26,9 @@ public enum AdtErrorKind
 
     /// <summary>The store cannot be used right now (HTTP 503).</summary>
     Unavailable,
+
+    /// <summary>No role assignment grants the caller the operation's data action (HTTP 403).</summary>
+    Forbidden,
 }
 
 /// <summary>One entry of an error's <c>details</c> list.</summary>

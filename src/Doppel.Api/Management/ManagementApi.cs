@@ -39,16 +39,16 @@ public static partial class ManagementApi
         group.MapDelete(Group, DeleteGroupAsync).WithName("ResourceGroups_Delete");
         group.MapGet(Subscription + "/operationresults/{operationId}", GetGroupOperationAsync).WithName("ResourceGroups_OperationResult");
 
-        group.MapGet("/providers/Microsoft.DigitalTwins/operations", ListOperationsAsync).WithName("Operations_List");
-        group.MapGet(Subscription + "/providers/Microsoft.DigitalTwins/digitalTwinsInstances", ListInstancesAsync).WithName("DigitalTwins_List");
-        group.MapGet(Instances, ListInstancesAsync).WithName("DigitalTwins_ListByResourceGroup");
-        group.MapPut(Instance, PutInstanceAsync).WithName("DigitalTwins_CreateOrUpdate");
-        group.MapGet(Instance, GetInstanceAsync).WithName("DigitalTwins_Get");
-        group.MapPatch(Instance, PatchInstanceAsync).WithName("DigitalTwins_Update");
-        group.MapDelete(Instance, DeleteInstanceAsync).WithName("DigitalTwins_Delete");
-        group.MapPost(Locations + "/checkNameAvailability", CheckNameAsync).WithName("DigitalTwins_CheckNameAvailability");
-        group.MapGet(Locations + "/operationStatuses/{operationId}", GetOperationStatusAsync).WithName("DigitalTwins_OperationStatus");
-        group.MapGet(Locations + "/operationResults/{operationId}", GetOperationResultAsync).WithName("DigitalTwins_OperationResult");
+        group.MapGet("/providers/Microsoft.DigitalTwins/operations", ListOperationsAsync).WithName("Arm_Operations_List");
+        group.MapGet(Subscription + "/providers/Microsoft.DigitalTwins/digitalTwinsInstances", ListInstancesAsync).WithName("Arm_DigitalTwins_List");
+        group.MapGet(Instances, ListInstancesAsync).WithName("Arm_DigitalTwins_ListByResourceGroup");
+        group.MapPut(Instance, PutInstanceAsync).WithName("Arm_DigitalTwins_CreateOrUpdate");
+        group.MapGet(Instance, GetInstanceAsync).WithName("Arm_DigitalTwins_Get");
+        group.MapPatch(Instance, PatchInstanceAsync).WithName("Arm_DigitalTwins_Update");
+        group.MapDelete(Instance, DeleteInstanceAsync).WithName("Arm_DigitalTwins_Delete");
+        group.MapPost(Locations + "/checkNameAvailability", CheckNameAsync).WithName("Arm_DigitalTwins_CheckNameAvailability");
+        group.MapGet(Locations + "/operationStatuses/{operationId}", GetOperationStatusAsync).WithName("Arm_DigitalTwins_OperationStatus");
+        group.MapGet(Locations + "/operationResults/{operationId}", GetOperationResultAsync).WithName("Arm_DigitalTwins_OperationResult");
 
         foreach (var (scope, label) in new[] { (Subscription, "Subscription"), (Group, "ResourceGroup"), (Instance, "DigitalTwins") })
         {

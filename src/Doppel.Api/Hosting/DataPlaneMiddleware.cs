@@ -175,7 +175,7 @@ public sealed partial class DataPlaneMiddleware(
         var request = DataPlaneRequest.Of(context);
         var action = DataPlaneActions.For(context.Request.Method, request.Segments);
         var principal = PrincipalClaims.From(context.User) ?? new Principal(string.Empty, null, [], "(no oid)", false);
-        var decision = await access.CheckAsync(instance.Id, principal, action, context.RequestAborted).ConfigureAwait(false);
+        var decision = await access.CheckAsync(instance, principal, action, context.RequestAborted).ConfigureAwait(false);
         switch (decision)
         {
             case DataPlaneDecision.NotFound:

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Doppel.Storage;
 using Doppel.Storage.Management;
 
 namespace Doppel.Management.Access;
@@ -27,15 +28,22 @@ public enum DataPlaneDecision
 /// <see cref="ManagementOptions.AccessCacheLifetime"/>) and asks the <see cref="AccessEvaluator"/> for the data action
 /// at the instance's scope, which inherits assignments from its resource group and subscription.
 /// </summary>
-public sealed class DataPlaneAccess(IManagementStore store, AccessEvaluator evaluator, ManagementOptions options, TimeProvider time)
+public sealed class DataPlaneAccess(IManagementStore store, IInstanceStore instances, AccessEvaluator evaluator, ManagementOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Owner> _owners = new(StringComparer.Ordinal);
 
     /// <summary>Decides whether <paramref name="principal"/> may perform <paramref name="dataAction"/> on the instance (null: only whether the instance answers).</summary>
-    public async ValueTask<DataPlaneDecision> CheckAsync(string instanceId, Principal principal, string? dataAction, CancellationToken cancellationToken)
+    public async ValueTask<DataPlaneDecision> CheckAsync(InstanceRecord instance, Principal principal, string? dataAction, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(principal);
-        var owner = await OwnerAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var owner = await OwnerAsync(instance, cancellationToken).ConfigureAwait(false);
+        if (!owner.Exists)
+        {
+            // Deleted (by another server, whose deletion this server's instance cache has not seen yet).
+            return DataPlaneDecision.NotFound;
+        }
+
         if (owner.Resource is not { } resource)
         {
             return DataPlaneDecision.Open;
@@ -66,20 +74,23 @@ public sealed class DataPlaneAccess(IManagementStore store, AccessEvaluator eval
     /// <summary>Forgets what this server remembers of the instance's owner.</summary>
     public void Invalidate(string instanceId) => _owners.TryRemove(instanceId, out _);
 
-    private async ValueTask<Owner> OwnerAsync(string instanceId, CancellationToken cancellationToken)
+    private async ValueTask<Owner> OwnerAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_owners.TryGetValue(instanceId, out var cached) && cached.Until > now)
+        if (_owners.TryGetValue(instance.Id, out var cached) && cached.Until > now)
         {
             return cached;
         }
 
-        var resource = await store.FindDigitalTwinsByInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var resource = await store.FindDigitalTwinsByInstanceAsync(instance.Id, cancellationToken).ConfigureAwait(false);
+        // No resource: an instance outside the control plane, or one whose resource was just deleted with it.
+        var exists = resource is not null
+            || (await instances.FindByNameAsync(instance.Name, cancellationToken).ConfigureAwait(false))?.Id == instance.Id;
         var tenant = resource is null ? null : (await store.GetSubscriptionAsync(resource.SubscriptionId, cancellationToken).ConfigureAwait(false))?.TenantId;
-        var owner = new Owner(resource, tenant, now + options.AccessCacheLifetime);
-        _owners[instanceId] = owner;
+        var owner = new Owner(exists, resource, tenant, now + options.AccessCacheLifetime);
+        _owners[instance.Id] = owner;
         return owner;
     }
 
-    private sealed record Owner(DigitalTwinsResourceRecord? Resource, string? TenantId, DateTimeOffset Until);
+    private sealed record Owner(bool Exists, DigitalTwinsResourceRecord? Resource, string? TenantId, DateTimeOffset Until);
 }

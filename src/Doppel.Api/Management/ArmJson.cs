@@ -163,6 +163,31 @@ public static class ArmJson
         };
     }
 
+    /// <summary>An activity-log entry in the shape of Azure Monitor's <c>EventData</c>.</summary>
+    public static JsonObject Activity(ActivityRecord entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var resourceGroup = entry.ResourceId.Split('/', StringSplitOptions.RemoveEmptyEntries) is [_, _, var kind, var group, ..] && kind.Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) ? group : null;
+        return new JsonObject
+        {
+            ["authorization"] = new JsonObject { ["action"] = entry.Operation, ["scope"] = entry.ResourceId },
+            ["caller"] = entry.Caller,
+            ["claims"] = new JsonObject { ["oid"] = entry.CallerId },
+            ["category"] = new JsonObject { ["value"] = "Administrative", ["localizedValue"] = "Administrative" },
+            ["eventDataId"] = entry.Id,
+            ["eventName"] = new JsonObject { ["value"] = "EndRequest", ["localizedValue"] = "End request" },
+            ["eventTimestamp"] = Time(entry.Time),
+            ["id"] = $"{entry.ResourceId}/events/{entry.Id}",
+            ["level"] = entry.Status == "Failed" ? "Error" : "Informational",
+            ["operationName"] = new JsonObject { ["value"] = entry.Operation, ["localizedValue"] = entry.Operation },
+            ["resourceGroupName"] = resourceGroup,
+            ["resourceId"] = entry.ResourceId,
+            ["status"] = new JsonObject { ["value"] = entry.Status, ["localizedValue"] = entry.Status },
+            ["subStatus"] = new JsonObject { ["value"] = entry.HttpStatus.ToString(CultureInfo.InvariantCulture) },
+            ["subscriptionId"] = entry.SubscriptionId,
+        };
+    }
+
     /// <summary>A list page: <c>{"value":[...],"nextLink":...}</c>.</summary>
     public static JsonObject Page(IEnumerable<JsonNode> items, string? nextLink)
     {

@@ -54,7 +54,16 @@ public sealed partial class ArmMiddleware(RequestDelegate next, ILogger<ArmMiddl
 
             context.User = authentication.Principal!;
             context.Features.Set(principal);
-            await next(context).ConfigureAwait(false);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (ManagementException error) when (!context.Response.HasStarted)
+            {
+                await ArmResponses.WriteErrorAsync(context, ArmResponses.StatusOf(error.Kind), error.Code, error.Message).ConfigureAwait(false);
+            }
+
+            await RecordAsync(context, principal).ConfigureAwait(false);
             if (!context.Response.HasStarted && context.GetEndpoint() is null)
             {
                 if (context.Response.StatusCode == StatusCodes.Status404NotFound)
@@ -95,6 +104,29 @@ public sealed partial class ArmMiddleware(RequestDelegate next, ILogger<ArmMiddl
             context.Response.Clear();
             await ArmResponses.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, ManagementErrorCodes.InternalServerError,
                 "An unexpected error occurred; the server log has the details.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes a PUT, PATCH or DELETE under a subscription to its activity log, whatever its result.</summary>
+    private async Task RecordAsync(HttpContext context, Principal principal)
+    {
+        var method = context.Request.Method;
+        var isWrite = HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+        var segments = (context.Request.Path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (!isWrite || segments.Length < 3 || context.RequestServices.GetService(typeof(ManagementService)) is not ManagementService service)
+        {
+            return;
+        }
+
+        try
+        {
+            var asynchronous = context.Response.StatusCode == StatusCodes.Status202Accepted || context.Response.Headers.ContainsKey("Azure-AsyncOperation");
+            await service.RecordActivityAsync(principal, segments[1], ActivityOperation.Of(method, segments), context.Request.Path.Value!, context.Response.StatusCode, asynchronous, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // The write itself is done and answered; a lost log entry must not turn it into an error.
+            LogStoreUnavailable(logger, ex.Failure, ex.Message);
         }
     }
 

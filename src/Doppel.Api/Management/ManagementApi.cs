@@ -50,6 +50,8 @@ public static partial class ManagementApi
         group.MapGet(Locations + "/operationStatuses/{operationId}", GetOperationStatusAsync).WithName("Arm_DigitalTwins_OperationStatus");
         group.MapGet(Locations + "/operationResults/{operationId}", GetOperationResultAsync).WithName("Arm_DigitalTwins_OperationResult");
 
+        group.MapGet(Subscription + "/providers/Microsoft.Insights/eventtypes/management/values", ListActivityAsync).WithName("ActivityLogs_List");
+
         foreach (var (scope, label) in new[] { (Subscription, "Subscription"), (Group, "ResourceGroup"), (Instance, "DigitalTwins") })
         {
             var authorization = scope + "/providers/Microsoft.Authorization";
@@ -232,6 +234,27 @@ public static partial class ManagementApi
         };
     }
 
+    // Microsoft.Insights: the activity log.
+
+    private static async Task<IResult> ListActivityAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId)
+    {
+        ArmRequest.RequireApiVersion(context, null, options.SkipApiVersionCheck);
+        var filter = context.Request.Query["$filter"].ToString();
+        var from = DateTimeOffset.UtcNow.AddDays(-90);
+        if (filter.Length > 0)
+        {
+            var match = TimestampFilter().Match(filter);
+            if (!match.Success || !DateTimeOffset.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from))
+            {
+                throw new ManagementException(ManagementErrorKind.BadRequest, ManagementErrorCodes.InvalidRequestContent,
+                    $"The $filter '{filter}' is not supported; use eventTimestamp ge '<ISO 8601 time>'.");
+            }
+        }
+
+        var entries = await service.ListActivityAsync(ArmRequest.Caller(context), subscriptionId, from, context.RequestAborted);
+        return ArmResponses.Json(ArmJson.Page(entries.Select(e => (JsonNode)ArmJson.Activity(e)), null));
+    }
+
     // Microsoft.Authorization.
 
     private static async Task<IResult> PutAssignmentAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string roleAssignmentName)
@@ -328,6 +351,9 @@ public static partial class ManagementApi
 
     [GeneratedRegex(@"^(?:principalId\s+eq\s+'([0-9A-Za-z-]+)'|assignedTo\('([0-9A-Za-z-]+)'\))$", RegexOptions.CultureInvariant)]
     private static partial Regex PrincipalFilter();
+
+    [GeneratedRegex(@"^eventTimestamp\s+ge\s+'([^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex TimestampFilter();
 
     [GeneratedRegex(@"^roleName\s+eq\s+'((?:[^']|'')*)'$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleNameFilter();

@@ -306,6 +306,35 @@ public sealed class PostgreSqlManagementStore : IManagementStore
                 ct, Text(Key(subscriptionId)), Text(Key(assignmentId))).ConfigureAwait(false) == 1,
             cancellationToken);
 
+    /// <inheritdoc />
+    public Task AppendActivityAsync(ActivityRecord activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return _database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                var sub = Key(activity.SubscriptionId);
+                // One writer of a subscription's log at a time, so positions follow commit order.
+                await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0));", ct, Text("activity_log:" + sub)).ConfigureAwait(false);
+                return await ExecuteAsync(connection, transaction, """
+                    INSERT INTO activity_log (subscription_id, seq, id, event_time, caller, caller_id, operation, resource_id, status, http_status)
+                    SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 FROM activity_log WHERE subscription_id = $1;
+                    """, ct, Text(sub), Text(activity.Id), Time(activity.Time), Text(activity.Caller), Text(activity.CallerId), Text(activity.Operation),
+                    Text(activity.ResourceId), Text(activity.Status), Int(activity.HttpStatus)).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ActivityRecord>> ListActivityAsync(string subscriptionId, DateTimeOffset from, int limit, CancellationToken cancellationToken) =>
+        _database.ReadAsync<IReadOnlyList<ActivityRecord>>(
+            async (connection, ct) => await ReadAllAsync(connection, null, """
+                SELECT subscription_id, id, event_time, caller, caller_id, operation, resource_id, status, http_status FROM activity_log
+                WHERE subscription_id = $1 AND event_time >= $2 ORDER BY seq DESC LIMIT $3;
+                """, r => new ActivityRecord(r.GetString(0), r.GetString(1), TimeOf(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8)),
+                ct, Text(Key(subscriptionId)), Time(from), Int(limit)).ConfigureAwait(false),
+            cancellationToken);
+
     private static Task<int> InsertOperationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AsyncOperationRecord operation, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"INSERT INTO async_operations ({OperationColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);", cancellationToken,
             Text(Key(operation.SubscriptionId)), Text(Key(operation.Id)), Text(operation.Location), Text(operation.Kind), Text(operation.ResourceId),

@@ -165,6 +165,20 @@ internal static class PostgreSqlMigrations
                 PRIMARY KEY (subscription_id, id)
             );
             CREATE INDEX role_assignments_by_principal ON role_assignments (subscription_id, principal_id);
+
+            CREATE TABLE activity_log (
+                subscription_id text        COLLATE "C" NOT NULL,
+                seq             bigint      NOT NULL,
+                id              text        NOT NULL,
+                event_time      timestamptz NOT NULL,
+                caller          text        NOT NULL,
+                caller_id       text        NOT NULL,
+                operation       text        NOT NULL,
+                resource_id     text        NOT NULL,
+                status          text        NOT NULL,
+                http_status     integer     NOT NULL,
+                PRIMARY KEY (subscription_id, seq)
+            );
             """),
     ];
 }

@@ -336,6 +336,35 @@ public sealed class SqliteManagementStore : IManagementStore
             },
             cancellationToken);
 
+    /// <inheritdoc />
+    public Task AppendActivityAsync(ActivityRecord activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return _session.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO activity_log (subscription_id, seq, id, event_time, caller, caller_id, operation, resource_id, status, http_status)
+                    SELECT $sub, COALESCE(MAX(seq), 0) + 1, $id, $time, $caller, $callerId, $operation, $resource, $status, $http
+                    FROM activity_log WHERE subscription_id = $sub;
+                    """, cancellationToken,
+                    ("$sub", Key(activity.SubscriptionId)), ("$id", activity.Id), ("$time", Time(activity.Time)), ("$caller", activity.Caller), ("$callerId", activity.CallerId),
+                    ("$operation", activity.Operation), ("$resource", activity.ResourceId), ("$status", activity.Status), ("$http", activity.HttpStatus)).ConfigureAwait(false);
+                return (true, true);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ActivityRecord>> ListActivityAsync(string subscriptionId, DateTimeOffset from, int limit, CancellationToken cancellationToken) =>
+        _session.ReadAsync<IReadOnlyList<ActivityRecord>>(
+            async connection => await ReadAllAsync(connection, null, """
+                SELECT subscription_id, id, event_time, caller, caller_id, operation, resource_id, status, http_status FROM activity_log
+                WHERE subscription_id = $sub AND event_time >= $from ORDER BY seq DESC LIMIT $limit;
+                """, r => new ActivityRecord(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8)),
+                cancellationToken, ("$sub", Key(subscriptionId)), ("$from", Time(from)), ("$limit", limit)).ConfigureAwait(false),
+            cancellationToken);
+
     private static Task<int> InsertOperationAsync(SqliteConnection connection, SqliteTransaction transaction, AsyncOperationRecord operation, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"""
             INSERT INTO async_operations ({OperationColumns})

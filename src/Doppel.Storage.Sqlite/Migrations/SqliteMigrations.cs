@@ -159,6 +159,20 @@ internal static class SqliteMigrations
                 PRIMARY KEY (subscription_id, id)
             ) STRICT;
             CREATE INDEX role_assignments_by_principal ON role_assignments (subscription_id, principal_id);
+
+            CREATE TABLE activity_log (
+                subscription_id TEXT    NOT NULL,
+                seq             INTEGER NOT NULL,
+                id              TEXT    NOT NULL,
+                event_time      TEXT    NOT NULL,
+                caller          TEXT    NOT NULL,
+                caller_id       TEXT    NOT NULL,
+                operation       TEXT    NOT NULL,
+                resource_id     TEXT    NOT NULL,
+                status          TEXT    NOT NULL,
+                http_status     INTEGER NOT NULL,
+                PRIMARY KEY (subscription_id, seq)
+            ) STRICT;
             """),
     ];
 }

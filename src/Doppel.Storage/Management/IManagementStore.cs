@@ -80,7 +80,34 @@ public interface IManagementStore
 
     /// <summary>Deletes a role assignment; <see langword="false"/> when it is missing.</summary>
     Task<bool> DeleteRoleAssignmentAsync(string subscriptionId, string assignmentId, CancellationToken cancellationToken);
+
+    /// <summary>Appends an entry to the subscription's activity log, after every earlier one.</summary>
+    Task AppendActivityAsync(ActivityRecord activity, CancellationToken cancellationToken);
+
+    /// <summary>The subscription's activity log from <paramref name="from"/> on, newest first, at most <paramref name="limit"/> entries.</summary>
+    Task<IReadOnlyList<ActivityRecord>> ListActivityAsync(string subscriptionId, DateTimeOffset from, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>One control-plane write in a subscription's activity log: who, what, when, and the result.</summary>
+/// <param name="SubscriptionId">The subscription written to.</param>
+/// <param name="Id">The entry's id, a GUID.</param>
+/// <param name="Time">When the write was answered.</param>
+/// <param name="Caller">Who: the user principal name, or the client id of an application.</param>
+/// <param name="CallerId">Who: the caller's object id.</param>
+/// <param name="Operation">What: the action, such as <c>Microsoft.DigitalTwins/digitalTwinsInstances/write</c>.</param>
+/// <param name="ResourceId">What: the ARM id written to.</param>
+/// <param name="Status"><c>Succeeded</c>, <c>Accepted</c> (an asynchronous operation started) or <c>Failed</c>.</param>
+/// <param name="HttpStatus">The HTTP status of the answer.</param>
+public sealed record ActivityRecord(
+    string SubscriptionId,
+    string Id,
+    DateTimeOffset Time,
+    string Caller,
+    string CallerId,
+    string Operation,
+    string ResourceId,
+    string Status,
+    int HttpStatus);
 
 /// <summary>A subscription.</summary>
 /// <param name="Id">The subscription id, a lower-case GUID.</param>

@@ -80,3 +80,31 @@ public sealed class ResourceGroupsApiTests(ArmServer server) : IClassFixture<Arm
         Assert.Equal(JsonValueKind.Object, (await Adt.JsonAsync(assignments)).ValueKind);
     }
 }
+
+/// <summary>The activity log of control-plane writes (who, what, when, result) per subscription.</summary>
+public sealed class ActivityLogApiTests(ArmServer server) : IClassFixture<ArmServer>
+{
+    [Fact]
+    public async Task Control_plane_writes_are_logged_with_caller_operation_resource_and_result_including_refused_ones()
+    {
+        using var owner = server.Arm();
+        var stranger = Guid.NewGuid().ToString();
+        using var asStranger = server.Arm(stranger);
+        var group = ArmServer.NewName("rg");
+        var since = DateTime.UtcNow.AddSeconds(-5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await owner.CreateGroupAsync(group);
+        using var refused = await asStranger.PutAsync($"/subscriptions/{ArmServer.SubscriptionId}/resourcegroups/{group}?api-version=2021-04-01", """{"location":"local"}""");
+        await Adt.ErrorAsync(refused, HttpStatusCode.Forbidden, "AuthorizationFailed");
+
+        using var log = await owner.GetAsync($"/subscriptions/{ArmServer.SubscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=eventTimestamp ge '{since}'");
+        using var unreadable = await asStranger.GetAsync($"/subscriptions/{ArmServer.SubscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01");
+
+        var entries = (await Adt.JsonAsync(log)).GetProperty("value").EnumerateArray()
+            .Where(e => e.GetProperty("resourceId").GetString()!.EndsWith(group, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(("Failed", $"{stranger}@doppel.test", "403"), (entries[0].GetProperty("status").GetProperty("value").GetString(), entries[0].GetProperty("caller").GetString(), entries[0].GetProperty("subStatus").GetProperty("value").GetString()));
+        Assert.Equal(("Succeeded", $"{ArmServer.OwnerId}@doppel.test"), (entries[1].GetProperty("status").GetProperty("value").GetString(), entries[1].GetProperty("caller").GetString()));
+        Assert.Equal("Microsoft.Resources/subscriptions/resourceGroups/write", entries[1].GetProperty("operationName").GetProperty("value").GetString());
+        await Adt.ErrorAsync(unreadable, HttpStatusCode.Forbidden, "AuthorizationFailed");
+    }
+}

@@ -182,6 +182,27 @@ public abstract class ManagementStoreContractTests : StoreContractTests
         Assert.Null(await management.GetRoleAssignmentAsync(Sub, assignment.Id, CancellationToken.None));
     }
 
+    [SkippableFact]
+    public async Task The_activity_log_lists_a_subscriptions_entries_newest_first_from_a_time_on()
+    {
+        var (_, management) = await OpenWithSubscriptionAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await management.AppendActivityAsync(new ActivityRecord(Sub, $"e{i}", Now.AddMinutes(i), "user@test", "oid", "Microsoft.Resources/subscriptions/resourceGroups/write", $"/subscriptions/{Sub}/resourceGroups/rg{i}", "Succeeded", 201), CancellationToken.None);
+        }
+
+        await management.AppendActivityAsync(new ActivityRecord("11111111-0000-0000-0000-000000000000", "other", Now, "x", "x", "x", "x", "Failed", 403), CancellationToken.None);
+
+        var all = await management.ListActivityAsync(Sub, Now, 10, CancellationToken.None);
+        var recent = await management.ListActivityAsync(Sub, Now.AddMinutes(1), 10, CancellationToken.None);
+        var limited = await management.ListActivityAsync(Sub, Now, 1, CancellationToken.None);
+
+        Assert.Equal(["e2", "e1", "e0"], all.Select(e => e.Id));
+        Assert.Equal(new ActivityRecord(Sub, "e0", Now, "user@test", "oid", "Microsoft.Resources/subscriptions/resourceGroups/write", $"/subscriptions/{Sub}/resourceGroups/rg0", "Succeeded", 201), all[2]);
+        Assert.Equal(["e2", "e1"], recent.Select(e => e.Id));
+        Assert.Equal(["e2"], limited.Select(e => e.Id));
+    }
+
     private async Task<(IStore Store, IManagementStore Management)> OpenAsync()
     {
         var store = await OpenMigratedStoreAsync();

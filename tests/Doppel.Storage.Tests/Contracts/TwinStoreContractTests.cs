@@ -197,7 +197,7 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         // Back to the schema before the counter, with the twins in place, as a database written by an older Doppel.
         await Harness.ExecuteSqlAsync("""
             DROP TABLE twin_counts; DROP INDEX twins_by_model_and_id; CREATE INDEX twins_by_model ON twins (instance_id, model_id);
-            DROP TABLE role_assignments; DROP TABLE async_operations; DROP TABLE digital_twins_resources; DROP TABLE resource_groups; DROP TABLE subscriptions;
+            DROP TABLE activity_log; DROP TABLE role_assignments; DROP TABLE async_operations; DROP TABLE digital_twins_resources; DROP TABLE resource_groups; DROP TABLE subscriptions;
             DELETE FROM schema_migrations WHERE version >= 5;
             """);
 

@@ -37,6 +37,7 @@ public static class DataPlaneExtensions
         services.AddSingleton<RelationshipService>();
         services.AddSingleton<TelemetryService>();
         services.AddSingleton<QueryService>();
+        services.AddSingleton<Doppel.Api.Hosting.InstanceCache>();
         services.AddRouting();
         services.AddDataPlaneBearer(keys);
         services.AddOpenApi(OpenApiDocumentName, openApi =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Doppel.Api.Authentication;
@@ -25,8 +26,19 @@ public static class DataPlaneAuthentication
     public static AuthenticationBuilder AddDataPlaneBearer(this IServiceCollection services, TrustedIssuerKeys keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        services.AddSingleton(keys);
-        return services.AddAuthentication().AddJwtBearer(Scheme, options =>
+        services.TryAddSingleton(keys);
+        return services.AddAuthentication().AddTrustedBearer(Scheme, keys, Audiences);
+    }
+
+    /// <summary>
+    /// Registers a bearer scheme named <paramref name="scheme"/> that accepts tokens of the trusted issuers for
+    /// <paramref name="audiences"/>: the data plane's and the control plane's schemes differ only in audience.
+    /// </summary>
+    public static AuthenticationBuilder AddTrustedBearer(this AuthenticationBuilder builder, string scheme, TrustedIssuerKeys keys, IReadOnlyList<string> audiences)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(keys);
+        return builder.AddJwtBearer(scheme, options =>
         {
             options.MapInboundClaims = false;
 
@@ -40,7 +52,7 @@ public static class DataPlaneAuthentication
                 ValidateIssuer = true,
                 ValidIssuers = [.. keys.Issuers.Select(i => i.Issuer)],
                 ValidateAudience = true,
-                ValidAudiences = Audiences,
+                ValidAudiences = audiences,
                 ValidateLifetime = true,
                 RequireExpirationTime = true,
                 RequireSignedTokens = true,

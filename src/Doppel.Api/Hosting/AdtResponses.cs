@@ -23,6 +23,7 @@ public static class AdtResponses
         AdtErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         AdtErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         AdtErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        AdtErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 

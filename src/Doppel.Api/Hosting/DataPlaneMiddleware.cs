@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using Doppel.Api.Authentication;
+using Doppel.Api.Management;
+using Doppel.Management.Access;
 using Doppel.Storage;
 using Doppel.Twins.Errors;
 using Microsoft.AspNetCore.Authentication;
@@ -17,12 +18,12 @@ namespace Doppel.Api.Hosting;
 /// </summary>
 public sealed partial class DataPlaneMiddleware(
     RequestDelegate next,
-    IInstanceStore instances,
+    InstanceCache instances,
     DataPlaneOptions options,
-    ILogger<DataPlaneMiddleware> logger)
+    ILogger<DataPlaneMiddleware> logger,
+    DataPlaneAccess? access = null)
 {
     private const string PathPrefix = "/instances";
-    private readonly ConcurrentDictionary<string, InstanceRecord> _known = new(StringComparer.Ordinal);
     private readonly string _hostSuffix = "." + options.HostSuffix.ToLowerInvariant();
 
     /// <summary>Runs the middleware.</summary>
@@ -40,7 +41,7 @@ public sealed partial class DataPlaneMiddleware(
         var originalPathBase = context.Request.PathBase;
         try
         {
-            var instance = await FindAsync(name, context.RequestAborted).ConfigureAwait(false);
+            var instance = await instances.FindAsync(name, context.RequestAborted).ConfigureAwait(false);
             if (instance is null)
             {
                 throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.InstanceNotFound,
@@ -65,6 +66,11 @@ public sealed partial class DataPlaneMiddleware(
 
             context.User = authentication.Principal;
             CheckApiVersion(context);
+            if (access is not null)
+            {
+                await AuthorizeAsync(context, access, instance, name).ConfigureAwait(false);
+            }
+
             await next(context).ConfigureAwait(false);
             if (!context.Response.HasStarted)
             {
@@ -160,21 +166,29 @@ public sealed partial class DataPlaneMiddleware(
         return (null, 0);
     }
 
-    private async Task<InstanceRecord?> FindAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses the request unless a role assignment grants its data action (instances the control plane owns), with
+    /// 404 for an instance not provisioned yet or a token of another tenant, 403 for a missing role.
+    /// </summary>
+    private static async Task AuthorizeAsync(HttpContext context, DataPlaneAccess access, InstanceRecord instance, string name)
     {
-        var key = name.ToLowerInvariant();
-        if (_known.TryGetValue(key, out var known))
+        var request = DataPlaneRequest.Of(context);
+        var action = DataPlaneActions.For(context.Request.Method, request.Segments);
+        var principal = PrincipalClaims.From(context.User) ?? new Principal(string.Empty, null, [], "(no oid)", false);
+        var decision = await access.CheckAsync(instance, principal, action, context.RequestAborted).ConfigureAwait(false);
+        switch (decision)
         {
-            return known;
+            case DataPlaneDecision.NotFound:
+                throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.InstanceNotFound,
+                    $"There is no Digital Twins instance named {name} on this server. Check the host name or the /instances/{{name}} prefix of the endpoint.");
+            case DataPlaneDecision.ForeignTenant:
+                throw new AdtException(AdtErrorKind.NotFound, AdtErrorCodes.SubDomainNotFound, "Sub-Domain not found.");
+            case DataPlaneDecision.Forbidden:
+                throw new AdtException(AdtErrorKind.Forbidden, AdtErrorCodes.Forbidden,
+                    $"The principal '{principal.ObjectId}' has no role assignment on this Digital Twins instance that grants '{action}'. Assign it a role such as Azure Digital Twins Data Owner or Azure Digital Twins Data Reader on the instance, its resource group or its subscription.");
+            default:
+                break;
         }
-
-        var found = await instances.FindByNameAsync(key, cancellationToken).ConfigureAwait(false);
-        if (found is not null)
-        {
-            _known[key] = found;
-        }
-
-        return found;
     }
 
     private static List<string> Segments(HttpContext context, int skip)

@@ -1,5 +1,8 @@
 using Doppel.Storage;
 using Doppel.Storage.DataPlane;
+using Doppel.Storage.Management;
+using Doppel.Storage.PostgreSql.Management;
+using Doppel.Storage.Sqlite.Management;
 using Doppel.Storage.PostgreSql;
 using Doppel.Storage.PostgreSql.DataPlane;
 using Doppel.Storage.Sqlite;
@@ -15,5 +18,12 @@ internal static class DataPlaneStoreFactory
         SqliteStore sqlite => new SqliteDataPlaneStore(sqlite),
         PostgreSqlStore postgres => new PostgreSqlDataPlaneStore(postgres),
         _ => throw new ArgumentException($"The {store.Engine} store has no data plane.", nameof(store)),
+    };
+
+    public static IManagementStore CreateManagement(IStore store) => store switch
+    {
+        SqliteStore sqlite => new SqliteManagementStore(sqlite),
+        PostgreSqlStore postgres => new PostgreSqlManagementStore(postgres),
+        _ => throw new ArgumentException($"The {store.Engine} store has no control plane.", nameof(store)),
     };
 }

@@ -6,6 +6,8 @@ using Doppel.Api;
 using Doppel.Query.Binding;
 using Doppel.Twins;
 using Doppel.Api.Authentication;
+using Doppel.Api.Management;
+using Doppel.Management;
 using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
@@ -129,6 +131,22 @@ public static partial class ServerApp
             },
             DataPlaneStoreFactory.Create(store),
             keys);
+        var managementOptions = new ManagementOptions
+        {
+            HostSuffix = options.HostSuffix,
+            PublicPort = options.Port,
+            Locations = options.Locations,
+            ListPageSize = options.ArmPageSize,
+        };
+        builder.Services.AddDoppelManagement(
+            managementOptions,
+            new ControlPlaneOptions
+            {
+                Audiences = [.. ControlPlaneOptions.DefaultAudiences, .. OwnOrigins(options.Port), .. options.ArmAudiences],
+                SkipApiVersionCheck = options.SkipApiVersionCheck,
+            },
+            DataPlaneStoreFactory.CreateManagement(store),
+            keys);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -172,6 +190,16 @@ public static partial class ServerApp
             LogInstance(logger, instance.Name, instance.Id);
         }
 
+        if (options.Subscriptions.Count > 0)
+        {
+            var management = app.Services.GetRequiredService<ManagementService>();
+            foreach (var subscription in options.Subscriptions)
+            {
+                await management.EnsureSubscriptionAsync(subscription, $"Doppel subscription {subscription[..8]}", options.SubscriptionTenant, options.SubscriptionOwners, cancellationToken);
+                LogSubscription(logger, subscription, options.SubscriptionOwners.Count);
+            }
+        }
+
         if (options.TrustedIssuers.Count == 0)
         {
             LogNoTrustedIssuer(logger);
@@ -179,9 +207,11 @@ public static partial class ServerApp
 
         app.UseMiddleware<RequestLogging>();
         app.UseDoppelDataPlane();
+        app.UseDoppelManagement();
         app.UseRouting();
         app.MapHealthEndpoints();
         app.MapDoppelDataPlane();
+        app.MapDoppelManagement();
 
         try
         {
@@ -312,6 +342,10 @@ public static partial class ServerApp
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 
+    // The ARM SDKs ask for a token for their endpoint's own URL ({endpoint}/.default), with and without a slash.
+    private static string[] OwnOrigins(int port) =>
+        [$"https://localhost:{port}", $"https://localhost:{port}/", $"https://127.0.0.1:{port}", $"https://127.0.0.1:{port}/"];
+
     private static bool CanBindIPv6Loopback()
     {
         if (!Socket.OSSupportsIPv6)
@@ -357,6 +391,9 @@ public static partial class ServerApp
 
     [LoggerMessage(EventId = 6209, Level = LogLevel.Information, Message = "Doppel stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 6211, Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is available ({OwnerCount} owners from --subscription-owner)")]
+    private static partial void LogSubscription(ILogger logger, string subscriptionId, int ownerCount);
 
     [LoggerMessage(EventId = 6210, Level = LogLevel.Warning, Message = "No --trusted-issuer is configured: every data-plane request will be refused with 401 (there is no anonymous mode)")]
     private static partial void LogNoTrustedIssuer(ILogger logger);

@@ -95,6 +95,47 @@ internal sealed class ServerCommandLine
         HelpName = "string",
     };
 
+    private readonly Option<string[]> _subscriptions = new("--subscription")
+    {
+        Description = "Create a subscription with this id (a GUID) at start, if it does not exist; the control plane's resources live in subscriptions. Repeatable.",
+        HelpName = "id",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string[]> _subscriptionOwners = new("--subscription-owner")
+    {
+        Description = "Make the principal with this object id (a token's 'oid') Owner of every --subscription. Repeatable.",
+        HelpName = "object-id",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string?> _subscriptionTenant = new("--subscription-tenant")
+    {
+        Description = "The tenant id every --subscription belongs to; then the data plane answers tokens of other tenants with 404 'Sub-Domain not found'.",
+        HelpName = "tenant-id",
+    };
+
+    private readonly Option<string[]> _locations = new("--location")
+    {
+        Description = "A location instances and resource groups may be created in. Repeatable. Default: local.",
+        HelpName = "name",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string[]> _armAudiences = new("--arm-audience")
+    {
+        Description = "A further token audience the control plane accepts, besides https://management.azure.com/ and the server's own https://localhost:<port>. Repeatable.",
+        HelpName = "audience",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<int> _armPageSize = new("--arm-page-size")
+    {
+        Description = "How many instances one page of a control-plane list holds.",
+        HelpName = "count",
+        DefaultValueFactory = _ => 100,
+    };
+
     private readonly Func<string, string?> _getEnvironmentVariable;
 
     private readonly Option<string> _logFormat = new("--log-format")
@@ -158,13 +199,41 @@ internal sealed class ServerCommandLine
                 result.AddError("--query-rate must be 0 (no limit) or a positive number of requests per second.");
             }
         });
+        _subscriptions.Validators.Add(result =>
+        {
+            foreach (var id in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Guid.TryParse(id, out _))
+                {
+                    result.AddError($"--subscription '{id}' is not a subscription id: use a GUID.");
+                }
+            }
+        });
+        _locations.Validators.Add(result =>
+        {
+            foreach (var location in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!HostNames.IsValidDnsName(Doppel.Management.ManagementOptions.NormalizeLocation(location)) || location.Contains('.', StringComparison.Ordinal))
+                {
+                    result.AddError($"--location '{location}' is not a location name (letters, digits and hyphens; it becomes a label of host names).");
+                }
+            }
+        });
+        _armPageSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
+            {
+                result.AddError("--arm-page-size must be a number from 1 to 1000.");
+            }
+        });
         _store.AcceptOnlyFromAmong("sqlite", "postgres");
         _logFormat.AcceptOnlyFromAmong("simple", "json");
 
         Command = new RootCommand("Doppel: a self-hosted server that speaks the Azure Digital Twins APIs.")
         {
             _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _trustedIssuers, _trustedKeys, _trustedJwks,
-            _skipApiVersionCheck, _queryOrderBy, _queryRate, _store, _connectionString, _logFormat,
+            _skipApiVersionCheck, _queryOrderBy, _queryRate, _store, _connectionString, _logFormat, _subscriptions, _subscriptionOwners, _subscriptionTenant, _locations,
+            _armAudiences, _armPageSize,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -218,6 +287,14 @@ internal sealed class ServerCommandLine
         SkipApiVersionCheck = result.GetValue(_skipApiVersionCheck),
         QueryOrderBy = result.GetValue(_queryOrderBy),
         QueryRequestsPerSecond = result.GetValue(_queryRate),
+        Subscriptions = [.. (result.GetValue(_subscriptions) ?? []).Select(id => Guid.Parse(id).ToString("D")).Distinct(StringComparer.Ordinal)],
+        SubscriptionOwners = [.. (result.GetValue(_subscriptionOwners) ?? []).Select(o => o.ToLowerInvariant()).Distinct(StringComparer.Ordinal)],
+        SubscriptionTenant = result.GetValue(_subscriptionTenant),
+        Locations = result.GetValue(_locations) is { Length: > 0 } locations
+            ? [.. locations.Select(Doppel.Management.ManagementOptions.NormalizeLocation).Distinct(StringComparer.Ordinal)]
+            : ServerOptions.DefaultLocations,
+        ArmAudiences = result.GetValue(_armAudiences) ?? [],
+        ArmPageSize = result.GetValue(_armPageSize),
     };
 
     /// <summary>

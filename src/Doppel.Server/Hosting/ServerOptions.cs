@@ -81,4 +81,25 @@ public sealed record ServerOptions
 
     /// <summary>The console log format.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Simple;
+
+    /// <summary>The locations used when no <c>--location</c> is given.</summary>
+    public static IReadOnlyList<string> DefaultLocations { get; } = ["local"];
+
+    /// <summary>Subscriptions to create at start (ARM has no API that creates them).</summary>
+    public IReadOnlyList<string> Subscriptions { get; init; } = [];
+
+    /// <summary>Object ids made Owner of every subscription in <see cref="Subscriptions"/>.</summary>
+    public IReadOnlyList<string> SubscriptionOwners { get; init; } = [];
+
+    /// <summary>The tenant the subscriptions belong to, when set.</summary>
+    public string? SubscriptionTenant { get; init; }
+
+    /// <summary>The locations of the control plane, normalised.</summary>
+    public IReadOnlyList<string> Locations { get; init; } = DefaultLocations;
+
+    /// <summary>Token audiences the control plane accepts besides ARM's and the server's own origin.</summary>
+    public IReadOnlyList<string> ArmAudiences { get; init; } = [];
+
+    /// <summary>How many instances one page of a control-plane list holds.</summary>
+    public int ArmPageSize { get; init; } = 100;
 }

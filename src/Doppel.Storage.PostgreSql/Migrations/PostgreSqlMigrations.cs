@@ -97,5 +97,88 @@ internal static class PostgreSqlMigrations
             CREATE INDEX twins_by_model_and_id ON twins (instance_id, model_id, id);
             DROP INDEX twins_by_model;
             """),
+        new(7, "create the control plane", """
+            CREATE TABLE subscriptions (
+                subscription_id text        COLLATE "C" NOT NULL PRIMARY KEY,
+                display_name    text        NOT NULL,
+                tenant_id       text        COLLATE "C",
+                created_at      timestamptz NOT NULL
+            );
+
+            CREATE TABLE resource_groups (
+                subscription_id    text        COLLATE "C" NOT NULL REFERENCES subscriptions (subscription_id),
+                name_key           text        COLLATE "C" NOT NULL,
+                name               text        NOT NULL,
+                location           text        NOT NULL,
+                tags               text        NOT NULL,
+                provisioning_state text        NOT NULL,
+                created_at         timestamptz NOT NULL,
+                PRIMARY KEY (subscription_id, name_key)
+            );
+
+            CREATE TABLE digital_twins_resources (
+                subscription_id       text        COLLATE "C" NOT NULL,
+                resource_group_key    text        COLLATE "C" NOT NULL,
+                name_key              text        COLLATE "C" NOT NULL,
+                resource_group        text        NOT NULL,
+                name                  text        NOT NULL,
+                instance_id           text        COLLATE "C" NOT NULL REFERENCES instances (id),
+                location              text        NOT NULL,
+                tags                  text        NOT NULL,
+                public_network_access text,
+                provisioning_state    text        NOT NULL,
+                operation_id          text,
+                created_at            timestamptz NOT NULL,
+                updated_at            timestamptz NOT NULL,
+                created_by            text,
+                created_by_type       text,
+                last_modified_by      text,
+                last_modified_by_type text,
+                PRIMARY KEY (subscription_id, resource_group_key, name_key),
+                FOREIGN KEY (subscription_id, resource_group_key) REFERENCES resource_groups (subscription_id, name_key)
+            );
+            CREATE INDEX digital_twins_resources_by_instance ON digital_twins_resources (instance_id);
+
+            CREATE TABLE async_operations (
+                subscription_id text        COLLATE "C" NOT NULL,
+                id              text        COLLATE "C" NOT NULL,
+                location        text        NOT NULL,
+                kind            text        NOT NULL,
+                resource_id     text        NOT NULL,
+                status          text        NOT NULL,
+                error_code      text,
+                error_message   text,
+                started_at      timestamptz NOT NULL,
+                ended_at        timestamptz,
+                PRIMARY KEY (subscription_id, id)
+            );
+
+            CREATE TABLE role_assignments (
+                subscription_id    text        COLLATE "C" NOT NULL,
+                id                 text        COLLATE "C" NOT NULL,
+                scope              text        NOT NULL,
+                role_definition_id text        COLLATE "C" NOT NULL,
+                principal_id       text        COLLATE "C" NOT NULL,
+                principal_type     text        NOT NULL,
+                created_at         timestamptz NOT NULL,
+                created_by         text,
+                PRIMARY KEY (subscription_id, id)
+            );
+            CREATE INDEX role_assignments_by_principal ON role_assignments (subscription_id, principal_id);
+
+            CREATE TABLE activity_log (
+                subscription_id text        COLLATE "C" NOT NULL,
+                seq             bigint      NOT NULL,
+                id              text        NOT NULL,
+                event_time      timestamptz NOT NULL,
+                caller          text        NOT NULL,
+                caller_id       text        NOT NULL,
+                operation       text        NOT NULL,
+                resource_id     text        NOT NULL,
+                status          text        NOT NULL,
+                http_status     integer     NOT NULL,
+                PRIMARY KEY (subscription_id, seq)
+            );
+            """),
     ];
 }

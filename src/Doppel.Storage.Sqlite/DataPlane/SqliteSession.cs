@@ -53,6 +53,52 @@ internal sealed class SqliteSession : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<SqliteDb, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken) =>
         _writes.EnqueueAsync(work, cancellationToken);
 
+    /// <summary>A read on the connection itself (for stores that build their own commands).</summary>
+    public Task<T> ReadConnectionAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        ReadAsync(db => work(db.Connection), cancellationToken);
+
+    /// <summary>A write unit on the connection and the batch's transaction (for stores that build their own commands).</summary>
+    public Task<T> WriteConnectionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<(T Result, bool Commit)>> work, CancellationToken cancellationToken) =>
+        WriteAsync(db => work(db.Connection, db.Transaction!), cancellationToken);
+
+    /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/>, every value a parameter.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs a statement and returns the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first column of the first row as a long, 0 when there is none.</summary>
+    public static async Task<long> ScalarLongAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value ? value : 0;
+    }
+
+    /// <summary>The first column of the first row as a string, or null.</summary>
+    public static async Task<string?> ScalarStringAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    /// <summary>The time to the microsecond, as PostgreSQL keeps it.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset time) => SqliteDb.ToMicroseconds(time);
+
     /// <summary>The single writer.</summary>
     public SqliteWriteQueue Writes => _writes;
 

@@ -91,5 +91,88 @@ internal static class SqliteMigrations
             CREATE INDEX twins_by_model_and_id ON twins (instance_id, model_id, id);
             DROP INDEX twins_by_model;
             """),
+        new(7, "create the control plane", """
+            CREATE TABLE subscriptions (
+                subscription_id TEXT NOT NULL PRIMARY KEY,
+                display_name    TEXT NOT NULL,
+                tenant_id       TEXT,
+                created_at      TEXT NOT NULL
+            ) STRICT;
+
+            CREATE TABLE resource_groups (
+                subscription_id    TEXT NOT NULL REFERENCES subscriptions (subscription_id),
+                name_key           TEXT NOT NULL,
+                name               TEXT NOT NULL,
+                location           TEXT NOT NULL,
+                tags               TEXT NOT NULL,
+                provisioning_state TEXT NOT NULL,
+                created_at         TEXT NOT NULL,
+                PRIMARY KEY (subscription_id, name_key)
+            ) STRICT;
+
+            CREATE TABLE digital_twins_resources (
+                subscription_id       TEXT NOT NULL,
+                resource_group_key    TEXT NOT NULL,
+                name_key              TEXT NOT NULL,
+                resource_group        TEXT NOT NULL,
+                name                  TEXT NOT NULL,
+                instance_id           TEXT NOT NULL REFERENCES instances (id),
+                location              TEXT NOT NULL,
+                tags                  TEXT NOT NULL,
+                public_network_access TEXT,
+                provisioning_state    TEXT NOT NULL,
+                operation_id          TEXT,
+                created_at            TEXT NOT NULL,
+                updated_at            TEXT NOT NULL,
+                created_by            TEXT,
+                created_by_type       TEXT,
+                last_modified_by      TEXT,
+                last_modified_by_type TEXT,
+                PRIMARY KEY (subscription_id, resource_group_key, name_key),
+                FOREIGN KEY (subscription_id, resource_group_key) REFERENCES resource_groups (subscription_id, name_key)
+            ) STRICT;
+            CREATE INDEX digital_twins_resources_by_instance ON digital_twins_resources (instance_id);
+
+            CREATE TABLE async_operations (
+                subscription_id TEXT NOT NULL,
+                id              TEXT NOT NULL,
+                location        TEXT NOT NULL,
+                kind            TEXT NOT NULL,
+                resource_id     TEXT NOT NULL,
+                status          TEXT NOT NULL,
+                error_code      TEXT,
+                error_message   TEXT,
+                started_at      TEXT NOT NULL,
+                ended_at        TEXT,
+                PRIMARY KEY (subscription_id, id)
+            ) STRICT;
+
+            CREATE TABLE role_assignments (
+                subscription_id    TEXT NOT NULL,
+                id                 TEXT NOT NULL,
+                scope              TEXT NOT NULL,
+                role_definition_id TEXT NOT NULL,
+                principal_id       TEXT NOT NULL,
+                principal_type     TEXT NOT NULL,
+                created_at         TEXT NOT NULL,
+                created_by         TEXT,
+                PRIMARY KEY (subscription_id, id)
+            ) STRICT;
+            CREATE INDEX role_assignments_by_principal ON role_assignments (subscription_id, principal_id);
+
+            CREATE TABLE activity_log (
+                subscription_id TEXT    NOT NULL,
+                seq             INTEGER NOT NULL,
+                id              TEXT    NOT NULL,
+                event_time      TEXT    NOT NULL,
+                caller          TEXT    NOT NULL,
+                caller_id       TEXT    NOT NULL,
+                operation       TEXT    NOT NULL,
+                resource_id     TEXT    NOT NULL,
+                status          TEXT    NOT NULL,
+                http_status     INTEGER NOT NULL,
+                PRIMARY KEY (subscription_id, seq)
+            ) STRICT;
+            """),
     ];
 }

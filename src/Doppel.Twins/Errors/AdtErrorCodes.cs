@@ -36,6 +36,8 @@ public static class AdtErrorCodes
 
     // Codes ADT's documents do not name; Doppel's choices, listed in docs/differences-from-adt.md.
     public const string Unauthorized = "Unauthorized";
+    public const string Forbidden = "Forbidden";
+    public const string SubDomainNotFound = "SubDomainNotFound";
     public const string InstanceNotFound = "InstanceNotFound";
     public const string MissingApiVersionParameter = "MissingApiVersionParameter";
     public const string InvalidApiVersionParameter = "InvalidApiVersionParameter";

@@ -29,6 +29,9 @@ public enum AdtErrorKind
 
     /// <summary>The caller sends more requests than allowed (HTTP 429, with <c>Retry-After</c>).</summary>
     TooManyRequests,
+
+    /// <summary>No role assignment grants the caller the operation's data action (HTTP 403).</summary>
+    Forbidden,
 }
 
 /// <summary>One entry of an error's <c>details</c> list.</summary>

@@ -49,5 +49,28 @@ internal sealed class TokenIssuer : IDisposable
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 
+    /// <summary>A token for <paramref name="audience"/> naming the caller <paramref name="objectId"/>, with optional group and tenant claims.</summary>
+    public string MintFor(string audience, string objectId, IReadOnlyList<string>? groups = null, string tenant = "tenant")
+    {
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["oid"] = objectId, ["tid"] = tenant, ["upn"] = $"{objectId}@doppel.test" };
+        if (groups is { Count: > 0 })
+        {
+            claims["groups"] = groups.ToArray();
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            IssuedAt = now.AddMinutes(-1),
+            NotBefore = now.AddMinutes(-1),
+            Expires = now.AddHours(1),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
+            Claims = claims,
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
     public void Dispose() => _key.Dispose();
 }

@@ -90,6 +90,8 @@ public sealed class PostgreSqlHarness : StoreHarness
 
     public override IDataPlaneStore OpenDataPlane(IStore store) => new PostgreSqlDataPlaneStore((PostgreSqlStore)store);
 
+    public override Doppel.Storage.Management.IManagementStore OpenManagement(IStore store) => new Doppel.Storage.PostgreSql.Management.PostgreSqlManagementStore((PostgreSqlStore)store);
+
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new PostgreSqlStore(new PostgreSqlStoreOptions(ConnectionString) { TimeProvider = timeProvider });
 

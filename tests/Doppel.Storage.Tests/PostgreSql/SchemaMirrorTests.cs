@@ -46,7 +46,7 @@ public sealed class SchemaMirrorTests
     }
 
     [SkippableFact]
-    public async Task Every_primary_and_unique_key_starts_with_the_instance_id()
+    public async Task Every_primary_and_unique_key_starts_with_the_instance_id_or_for_the_control_plane_the_subscription_id()
     {
         await using var harness = (PostgreSqlHarness)await PostgreSqlHarness.CreateAsync();
         await harness.OpenStore().Migrations.ApplyPendingAsync(CancellationToken.None);
@@ -56,12 +56,18 @@ public sealed class SchemaMirrorTests
         // schema_migrations is the engine's own bookkeeping, not instance data. instances is the directory of
         // instances: its key is the instance id itself, and on a sharded cluster it is a reference table
         // (copied to every node), so its unique name needs no distribution column.
+        // The control plane's tables are distributed by the subscription id instead.
         Assert.NotEmpty(keys);
         Assert.All(
-            keys.Where(k => k.Table is not "schema_migrations" and not "instances"),
+            keys.Where(k => k.Table is not "schema_migrations" and not "instances" && !ControlPlaneTables.Contains(k.Table)),
             k => Assert.True(k.Columns[0] == "instance_id", $"{k.Table}.{k.Name} starts with {k.Columns[0]}, not instance_id"));
+        Assert.All(
+            keys.Where(k => ControlPlaneTables.Contains(k.Table)),
+            k => Assert.True(k.Columns[0] == "subscription_id", $"{k.Table}.{k.Name} starts with {k.Columns[0]}, not subscription_id"));
         Assert.Contains(keys, k => k.Table == "instances" && k.Columns is ["id"]);
     }
+
+    private static readonly string[] ControlPlaneTables = ["subscriptions", "resource_groups", "digital_twins_resources", "async_operations", "role_assignments", "activity_log"];
 
     private sealed record TableShape(string[] Columns, string[] PrimaryKey);
 

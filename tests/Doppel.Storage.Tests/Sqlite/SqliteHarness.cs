@@ -56,6 +56,8 @@ public sealed class SqliteHarness : StoreHarness
 
     public override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
 
+    public override Doppel.Storage.Management.IManagementStore OpenManagement(IStore store) => new Doppel.Storage.Sqlite.Management.SqliteManagementStore((SqliteStore)store);
+
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new SqliteStore(new SqliteStoreOptions(_databasePath) { TimeProvider = timeProvider });
 

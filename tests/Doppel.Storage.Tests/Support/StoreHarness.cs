@@ -51,6 +51,9 @@ public abstract class StoreHarness : IAsyncDisposable
     /// <summary>The data plane over a store this harness opened.</summary>
     public abstract IDataPlaneStore OpenDataPlane(IStore store);
 
+    /// <summary>The control plane over a store this harness opened.</summary>
+    public abstract Doppel.Storage.Management.IManagementStore OpenManagement(IStore store);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in _stores)

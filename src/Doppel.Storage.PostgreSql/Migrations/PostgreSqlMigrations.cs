@@ -97,5 +97,18 @@ internal static class PostgreSqlMigrations
             CREATE INDEX twins_by_model_and_id ON twins (instance_id, model_id, id);
             DROP INDEX twins_by_model;
             """),
+        new(7, "create the directory", """
+            CREATE TABLE directory_objects (
+                tenant_id   text   COLLATE "C" NOT NULL,
+                kind        text   COLLATE "C" NOT NULL,
+                id          text   COLLATE "C" NOT NULL,
+                unique_name text   COLLATE "C",
+                document    text   NOT NULL,
+                version     bigint NOT NULL,
+                PRIMARY KEY (tenant_id, kind, id)
+            );
+            CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
+                WHERE unique_name IS NOT NULL;
+            """),
     ];
 }

@@ -91,5 +91,18 @@ internal static class SqliteMigrations
             CREATE INDEX twins_by_model_and_id ON twins (instance_id, model_id, id);
             DROP INDEX twins_by_model;
             """),
+        new(7, "create the directory", """
+            CREATE TABLE directory_objects (
+                tenant_id   TEXT    NOT NULL,
+                kind        TEXT    NOT NULL,
+                id          TEXT    NOT NULL,
+                unique_name TEXT,
+                document    TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, kind, id)
+            ) STRICT;
+            CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
+                WHERE unique_name IS NOT NULL;
+            """),
     ];
 }

@@ -40,3 +40,8 @@ public sealed class PostgreSqlQueryStoreTests : QueryStoreContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
 }
+
+public sealed class PostgreSqlDirectoryStoreTests : DirectoryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}

@@ -39,3 +39,8 @@ public sealed class SqliteQueryStoreTests : QueryStoreContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
 }
+
+public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

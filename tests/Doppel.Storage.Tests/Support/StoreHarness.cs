@@ -1,4 +1,5 @@
 using Doppel.Storage.DataPlane;
+using Doppel.Storage.Identity;
 
 namespace Doppel.Storage.Tests.Support;
 
@@ -50,6 +51,9 @@ public abstract class StoreHarness : IAsyncDisposable
 
     /// <summary>The data plane over a store this harness opened.</summary>
     public abstract IDataPlaneStore OpenDataPlane(IStore store);
+
+    /// <summary>The directory over a store this harness opened.</summary>
+    public abstract IDirectoryStore OpenDirectory(IStore store);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Doppel.Identity.Directory;
+using Doppel.Identity.Tokens;
+using Doppel.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using OpenIddict.Server.AspNetCore;
+
+namespace Doppel.Identity.Hosting;
+
+/// <summary>
+/// The front door of the token service. Requests to <c>/{tenant}/oauth2/v2.0/token</c>,
+/// <c>/{tenant}/v2.0/.well-known/openid-configuration</c> and <c>/{tenant}/discovery/v2.0/keys</c> get their tenant
+/// resolved (by id or domain; unknown → Entra's AADSTS90002), the tenant segment moved into the path base, and are
+/// handed to OpenIddict. <c>/common/discovery/instance</c> (MSAL's instance discovery) is answered here. The
+/// device-code and authorization endpoints answer 501 in Entra's error shape until they exist. Anything else passes.
+/// </summary>
+public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, DirectoryService directory, ILogger<IdentityEndpointsMiddleware> logger)
+{
+    private static readonly string[] Handled = [IdentityExtensions.TokenPath, IdentityExtensions.ConfigurationPath, IdentityExtensions.KeysPath];
+    private static readonly string[] NotYet = ["oauth2/v2.0/devicecode", "oauth2/v2.0/authorize", "oauth2/v2.0/logout"];
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path.Value ?? "/";
+        var slash = path.IndexOf('/', 1);
+        if (slash < 0)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var segment = Uri.UnescapeDataString(path[1..slash]);
+        var rest = path[(slash + 1)..];
+        if (string.Equals(path, "/common/discovery/instance", StringComparison.OrdinalIgnoreCase))
+        {
+            await InstanceDiscoveryAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var handled = Handled.Contains(rest, StringComparer.OrdinalIgnoreCase);
+        var notYet = NotYet.Contains(rest, StringComparer.OrdinalIgnoreCase);
+        if (!handled && !notYet)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            var tenant = await directory.FindTenantAsync(segment, context.RequestAborted).ConfigureAwait(false);
+            if (tenant is null)
+            {
+                var refusal = EntraErrors.TenantNotFound(segment);
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, refusal.Error, refusal.Description).ConfigureAwait(false);
+                return;
+            }
+
+            if (notYet)
+            {
+                await WriteErrorAsync(context, StatusCodes.Status501NotImplemented, "not_implemented",
+                    $"AADSTS90000: Doppel does not implement /{rest} yet; use the client credentials or password grant at /{segment}/oauth2/v2.0/token.").ConfigureAwait(false);
+                return;
+            }
+
+            context.Features.Set(new TenantRequest(tenant, TenantRequest.OriginOf(context.Request)));
+            var originalPath = context.Request.Path;
+            var originalBase = context.Request.PathBase;
+            context.Request.PathBase = originalBase.Add(new PathString("/" + path[1..slash]));
+            context.Request.Path = new PathString("/" + rest);
+            try
+            {
+                var handlers = context.RequestServices.GetService(typeof(IAuthenticationHandlerProvider)) as IAuthenticationHandlerProvider;
+                if (handlers is not null
+                    && await handlers.GetHandlerAsync(context, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ConfigureAwait(false) is IAuthenticationRequestHandler handler
+                    && await handler.HandleRequestAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                context.Request.Path = originalPath;
+                context.Request.PathBase = originalBase;
+            }
+
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, "invalid_request", $"AADSTS90000: There is no identity endpoint at {path}.").ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            LogStoreUnavailable(logger, ex.Failure, ex.Message);
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "AADSTS90033: A transient error has occurred. Please try again.").ConfigureAwait(false);
+        }
+        catch (DirectoryException ex) when (!context.Response.HasStarted && ex.Error == DirectoryError.Conflict)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", $"AADSTS90033: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>MSAL's instance discovery, answered for this server's own host.</summary>
+    private static async Task InstanceDiscoveryAsync(HttpContext context)
+    {
+        var host = context.Request.Host.Value ?? "localhost";
+        var authorize = context.Request.Query["authorization_endpoint"].FirstOrDefault();
+        var tenant = "common";
+        if (Uri.TryCreate(authorize, UriKind.Absolute, out var endpoint) && endpoint.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var t, ..])
+        {
+            tenant = t;
+        }
+
+        var body = new JsonObject
+        {
+            ["tenant_discovery_endpoint"] = $"{TenantRequest.OriginOf(context.Request)}/{Uri.EscapeDataString(tenant)}/{IdentityExtensions.ConfigurationPath}",
+            ["api-version"] = "1.1",
+            ["metadata"] = new JsonArray(new JsonObject
+            {
+                ["preferred_network"] = host,
+                ["preferred_cache"] = host,
+                ["aliases"] = new JsonArray(host),
+            }),
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes an error in the token endpoint's shape (Entra's).</summary>
+    internal static async Task WriteErrorAsync(HttpContext context, int status, string error, string description)
+    {
+        var response = new OpenIddict.Abstractions.OpenIddictResponse { Error = error, ErrorDescription = description };
+        EntraErrorShape.Shape(response, context, null);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(response)).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Identity request refused with 503: the store is unavailable ({Failure}): {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, StoreFailure failure, string reason);
+}

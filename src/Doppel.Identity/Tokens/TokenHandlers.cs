@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Doppel.Identity.Tokens;
+
+// Doppel's behaviour inside OpenIddict's pipeline (CONVENTIONS D17): each a small handler with a descriptor and an
+// explicit order relative to OpenIddict's own handlers.
+
+/// <summary>The tenant of the request being handled (set by the endpoint middleware before OpenIddict runs).</summary>
+internal static class TransactionTenant
+{
+    public static TenantRequest Of(OpenIddictServerTransaction transaction) =>
+        transaction.GetHttpRequest()?.HttpContext.Features.Get<TenantRequest>()
+        ?? throw new InvalidOperationException("An identity request reached OpenIddict without a resolved tenant.");
+}
+
+/// <summary>Handles every token request: client, user, resource, scopes or roles, then signs the principal in (or refuses in Entra's words).</summary>
+public sealed class IssueTokenHandler(TokenIssuance issuance) : IOpenIddictServerHandler<HandleTokenRequestContext>
+{
+    /// <summary>Runs before OpenIddict's own handlers of the event, which only act on a principal signed in here.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
+            .UseSingletonHandler<IssueTokenHandler>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(HandleTokenRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var tenant = TransactionTenant.Of(context.Transaction);
+        var (principal, refusal) = await issuance.IssueAsync(tenant, context.Request, context.RefreshTokenPrincipal, context.CancellationToken).ConfigureAwait(false);
+        if (refusal is { } r || principal is null)
+        {
+            context.Reject(refusal?.Error ?? Errors.ServerError, refusal?.Description ?? "The token could not be issued.");
+            return;
+        }
+
+        if (principal.GetClaim("idtyp") == "user")
+        {
+            var info = JsonSerializer.Serialize(new Dictionary<string, string> { ["uid"] = principal.GetClaim("oid")!, ["utid"] = tenant.Tenant.Id });
+            context.Transaction.Properties[TokenIssuance.ClientInfoProperty] = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(info));
+        }
+
+        context.SignIn(principal);
+    }
+}
+
+/// <summary>The discovery document's issuer is the tenant's (<c>{origin}/{tenant id}/v2.0</c>), as Entra's.</summary>
+public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    /// <summary>Runs after OpenIddict's <c>AttachIssuer</c>.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+            .UseSingletonHandler<AttachTenantIssuerHandler>()
+            .SetOrder(OpenIddictServerHandlers.Discovery.AttachIssuer.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var tenant = TransactionTenant.Of(context.Transaction);
+        context.Issuer = new Uri(tenant.Issuer, UriKind.Absolute);
+        context.Metadata["tenant_region_scope"] = "WW";
+        context.Metadata["cloud_instance_name"] = new Uri(tenant.Origin).Authority;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Access and identity tokens as Entra's: the tenant's issuer, <c>typ: JWT</c>, the audience of the resource, and
+/// none of OpenIddict's private claims or its <c>scope</c> claim (Entra puts delegated scopes in <c>scp</c>).
+/// Refresh tokens stay OpenIddict's (encrypted, for this server only).
+/// </summary>
+public sealed class ShapeTokenHandler : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    /// <summary>Runs just before OpenIddict serialises the token.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+            .UseSingletonHandler<ShapeTokenHandler>()
+            .SetOrder(OpenIddictServerHandlers.Protection.GenerateIdentityModelToken.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { Claims.Scope, Claims.ClientId, "aud-resource", "doppel:preferred_username" };
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var isAccess = context.TokenType == TokenTypeIdentifiers.AccessToken;
+        var isIdentity = context.TokenType == TokenTypeIdentifiers.IdentityToken;
+        if ((!isAccess && !isIdentity) || context.SecurityTokenDescriptor is not { } descriptor)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var tenant = TransactionTenant.Of(context.Transaction);
+        descriptor.Issuer = tenant.Issuer;
+        if (isAccess)
+        {
+            descriptor.TokenType = "JWT";
+        }
+
+        if (descriptor.Claims is { } claims)
+        {
+            foreach (var key in claims.Keys.Where(k => Dropped.Contains(k) || k.StartsWith("oi_", StringComparison.Ordinal)).ToList())
+            {
+                claims.Remove(key);
+            }
+        }
+
+        if (descriptor.Subject is { } subject)
+        {
+            foreach (var claim in subject.Claims.Where(c => Dropped.Contains(c.Type) || c.Type.StartsWith("oi_", StringComparison.Ordinal)).ToList())
+            {
+                subject.TryRemoveClaim(claim);
+            }
+        }
+
+        if (isIdentity && context.Principal.GetClaim("doppel:preferred_username") is { } userName)
+        {
+            descriptor.Claims ??= new Dictionary<string, object>(StringComparer.Ordinal);
+            descriptor.Claims["preferred_username"] = userName;
+            descriptor.Claims["ver"] = "2.0";
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Token responses as Entra's: errors get <c>error_codes</c> (the AADSTS number), <c>timestamp</c>, <c>trace_id</c> and
+/// <c>correlation_id</c>, and lose OpenIddict's documentation link; successes get <c>ext_expires_in</c> and, for user
+/// flows, <c>client_info</c>.
+/// </summary>
+public sealed class EntraErrorShape : IOpenIddictServerHandler<ApplyTokenResponseContext>
+{
+    /// <summary>Runs before anything is written.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
+            .UseSingletonHandler<EntraErrorShape>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(ApplyTokenResponseContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Shape(context.Response, context.Transaction.GetHttpRequest()?.HttpContext, context.Transaction.Properties.TryGetValue(TokenIssuance.ClientInfoProperty, out var info) ? info as string : null);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Adds Entra's fields to a token-endpoint response.</summary>
+    public static void Shape(OpenIddictResponse response, HttpContext? http, string? clientInfo)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (string.IsNullOrEmpty(response.Error))
+        {
+            if (response.ExpiresIn is { } expires)
+            {
+                response["ext_expires_in"] = expires;
+            }
+
+            if (clientInfo is not null)
+            {
+                response["client_info"] = clientInfo;
+            }
+
+            return;
+        }
+
+        var code = EntraErrors.CodeOf(response.ErrorDescription);
+        var description = response.ErrorDescription ?? "The request was refused.";
+        if (code is null)
+        {
+            code = EntraErrors.DefaultCode(response.Error);
+            description = $"AADSTS{code.Value.ToString(CultureInfo.InvariantCulture)}: {StripOpenIddictId(description)}";
+        }
+
+        var traceId = http?.TraceIdentifier is { Length: > 0 } t ? t : Guid.NewGuid().ToString();
+        var correlation = CorrelationId(http);
+        var timestamp = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        response.ErrorDescription = $"{description} Trace ID: {traceId} Correlation ID: {correlation} Timestamp: {timestamp}";
+        response.ErrorUri = null;
+        response["error_codes"] = JsonSerializer.SerializeToElement(new[] { code.Value });
+        response["timestamp"] = timestamp;
+        response["trace_id"] = traceId;
+        response["correlation_id"] = correlation;
+    }
+
+    /// <summary>The client's <c>client-request-id</c> (query or header), as Entra echoes it, or a new id.</summary>
+    public static string CorrelationId(HttpContext? http)
+    {
+        var fromClient = http?.Request.Query["client-request-id"].FirstOrDefault() ?? http?.Request.Headers["client-request-id"].FirstOrDefault();
+        return Guid.TryParse(fromClient, out var id) ? id.ToString() : Guid.NewGuid().ToString();
+    }
+
+    private static string StripOpenIddictId(string description)
+    {
+        // OpenIddict's messages end with " (ID2029)"-style references to its own catalogue.
+        var open = description.LastIndexOf(" (ID", StringComparison.Ordinal);
+        return open > 0 && description.EndsWith(')') ? description[..open] : description;
+    }
+}

@@ -99,6 +99,17 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
         {
             await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", $"AADSTS90033: {ex.Message}").ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+#pragma warning disable CA1031 // The edge of the token service: anything unexpected is logged and answered in Entra's shape.
+        catch (Exception ex) when (!context.Response.HasStarted)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, ex, context.Request.Method, path);
+            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "server_error", "AADSTS90000: An unexpected error occurred; the server log has the details.").ConfigureAwait(false);
+        }
     }
 
     /// <summary>MSAL's instance discovery, answered for this server's own host.</summary>
@@ -138,6 +149,9 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsync(JsonSerializer.Serialize(response)).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 6402, Level = LogLevel.Error, Message = "Identity request {Method} {Path} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Identity request refused with 503: the store is unavailable ({Failure}): {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, StoreFailure failure, string reason);

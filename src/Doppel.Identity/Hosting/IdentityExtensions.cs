@@ -5,6 +5,7 @@ using Doppel.Storage.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
@@ -21,7 +22,7 @@ public static class IdentityExtensions
 
     /// <summary>
     /// Registers the identity plane over <paramref name="store"/>. Call <see cref="TokenKeyRing.LoadAsync"/> (after the
-    /// store's migrations) before the first request.
+    /// store's migrations) before the first request; a <see cref="TokenKeyRing"/> registered before this call is used.
     /// </summary>
     public static IServiceCollection AddDoppelIdentity(this IServiceCollection services, IdentityOptions options, IDirectoryStore store)
     {
@@ -29,7 +30,7 @@ public static class IdentityExtensions
         services.AddSingleton(options);
         services.AddSingleton(store);
         services.AddSingleton<DirectoryService>();
-        services.AddSingleton<TokenKeyRing>();
+        services.TryAddSingleton<TokenKeyRing>();
         services.AddSingleton<TokenIssuance>();
         services.AddSingleton<GraphAuthentication>();
 
@@ -41,7 +42,7 @@ public static class IdentityExtensions
             server.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow();
 
             // The directory is Doppel's own (no OpenIddict application, authorization or token stores): clients,
-            // users, scopes and consent are checked by IssueTokenHandler, in Entra's words.
+            // users, scopes and consent are checked by ValidateTokenRequestHandler, in Entra's words.
             server.EnableDegradedMode();
             server.DisableScopeValidation();
             server.DisableAccessTokenEncryption();
@@ -49,7 +50,8 @@ public static class IdentityExtensions
             server.SetIdentityTokenLifetime(options.AccessTokenLifetime);
             server.UseAspNetCore();
 
-            server.AddEventHandler(IssueTokenHandler.Descriptor);
+            server.AddEventHandler(ValidateTokenRequestHandler.Descriptor);
+            server.AddEventHandler(SignInTokenHandler.Descriptor);
             server.AddEventHandler(AttachTenantIssuerHandler.Descriptor);
             server.AddEventHandler(ShapeTokenHandler.Descriptor);
             server.AddEventHandler(EntraErrorShape.Descriptor);

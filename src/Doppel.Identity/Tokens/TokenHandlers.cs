@@ -22,19 +22,25 @@ internal static class TransactionTenant
         ?? throw new InvalidOperationException("An identity request reached OpenIddict without a resolved tenant.");
 }
 
-/// <summary>Handles every token request: client, user, resource, scopes or roles, then signs the principal in (or refuses in Entra's words).</summary>
-public sealed class IssueTokenHandler(TokenIssuance issuance) : IOpenIddictServerHandler<HandleTokenRequestContext>
+/// <summary>
+/// Validates every token request (degraded mode leaves it to us): client, secret, user, resource, scopes or roles;
+/// refuses in Entra's words, or keeps the principal to sign in for <see cref="SignInTokenHandler"/>.
+/// </summary>
+public sealed class ValidateTokenRequestHandler(TokenIssuance issuance) : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
-    /// <summary>Runs before OpenIddict's own handlers of the event, which only act on a principal signed in here.</summary>
+    /// <summary>Where the principal waits for the handle step.</summary>
+    public const string PrincipalProperty = "doppel:principal";
+
+    /// <summary>Runs after OpenIddict's own checks of the request (grant type, parameters, the refresh token).</summary>
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
-            .UseSingletonHandler<IssueTokenHandler>()
-            .SetOrder(int.MinValue + 100_000)
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseSingletonHandler<ValidateTokenRequestHandler>()
+            .SetOrder(int.MaxValue - 100_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
     /// <inheritdoc />
-    public async ValueTask HandleAsync(HandleTokenRequestContext context)
+    public async ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var tenant = TransactionTenant.Of(context.Transaction);
@@ -51,7 +57,35 @@ public sealed class IssueTokenHandler(TokenIssuance issuance) : IOpenIddictServe
             context.Transaction.Properties[TokenIssuance.ClientInfoProperty] = Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(info));
         }
 
-        context.SignIn(principal);
+        context.Transaction.Properties[PrincipalProperty] = principal;
+    }
+}
+
+/// <summary>Signs in the principal <see cref="ValidateTokenRequestHandler"/> built, so OpenIddict issues the tokens.</summary>
+public sealed class SignInTokenHandler : IOpenIddictServerHandler<HandleTokenRequestContext>
+{
+    /// <summary>Runs before OpenIddict's own handlers of the event, which act on the signed-in principal.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
+            .UseSingletonHandler<SignInTokenHandler>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(HandleTokenRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Transaction.Properties.TryGetValue(ValidateTokenRequestHandler.PrincipalProperty, out var value) && value is System.Security.Claims.ClaimsPrincipal principal)
+        {
+            context.SignIn(principal);
+        }
+        else
+        {
+            context.Reject(Errors.ServerError, "The token request was not validated.");
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -72,6 +106,20 @@ public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleC
         ArgumentNullException.ThrowIfNull(context);
         var tenant = TransactionTenant.Of(context.Transaction);
         context.Issuer = new Uri(tenant.Issuer, UriKind.Absolute);
+
+        // MSAL needs an authorization endpoint in the document (and derives the device-code one from the token
+        // endpoint); both answer 501 until those flows exist.
+        if (context.BaseUri is { } baseUri)
+        {
+            context.AuthorizationEndpoint ??= new Uri(baseUri, "oauth2/v2.0/authorize");
+            context.DeviceAuthorizationEndpoint ??= new Uri(baseUri, "oauth2/v2.0/devicecode");
+            context.EndSessionEndpoint ??= new Uri(baseUri, "oauth2/v2.0/logout");
+        }
+
+        foreach (var scope in new[] { Scopes.Profile, Scopes.Email })
+        {
+            context.Scopes.Add(scope);
+        }
         context.Metadata["tenant_region_scope"] = "WW";
         context.Metadata["cloud_instance_name"] = new Uri(tenant.Origin).Authority;
         return ValueTask.CompletedTask;
@@ -93,7 +141,7 @@ public sealed class ShapeTokenHandler : IOpenIddictServerHandler<GenerateTokenCo
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { Claims.Scope, Claims.ClientId, "aud-resource", "doppel:preferred_username" };
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { Claims.Scope, Claims.ClientId };
 
     /// <inheritdoc />
     public ValueTask HandleAsync(GenerateTokenContext context)
@@ -129,10 +177,9 @@ public sealed class ShapeTokenHandler : IOpenIddictServerHandler<GenerateTokenCo
             }
         }
 
-        if (isIdentity && context.Principal.GetClaim("doppel:preferred_username") is { } userName)
+        if (isIdentity)
         {
             descriptor.Claims ??= new Dictionary<string, object>(StringComparer.Ordinal);
-            descriptor.Claims["preferred_username"] = userName;
             descriptor.Claims["ver"] = "2.0";
         }
 

@@ -104,7 +104,6 @@ public sealed class TokenIssuance(DirectoryService directory, TimeProvider time)
 
         var identity = new ClaimsIdentity("Doppel", Claims.Name, Claims.Role);
         var tokenVersion = resource.TokenVersion;
-        identity.AddClaim(new Claim("aud-resource", resource.Audience));
         identity.AddClaim(new Claim("tid", tenantId));
         identity.AddClaim(new Claim("ver", tokenVersion == 2 ? "2.0" : "1.0"));
         identity.AddClaim(new Claim(tokenVersion == 2 ? "azp" : "appid", request.ClientId.ToLowerInvariant()));
@@ -175,13 +174,12 @@ public sealed class TokenIssuance(DirectoryService directory, TimeProvider time)
             identity.AddClaim(new Claim("idtyp", "user"));
             identity.AddClaim(new Claim("scp", string.Join(' ', scopes)));
             identity.AddClaim(new Claim(Claims.Name, user.DisplayName));
-            identity.AddClaim(new Claim(tokenVersion == 2 ? Claims.PreferredUsername : "upn", user.UserPrincipalName));
+            identity.AddClaim(new Claim(Claims.PreferredUsername, user.UserPrincipalName));
             if (tokenVersion != 2)
             {
+                identity.AddClaim(new Claim("upn", user.UserPrincipalName));
                 identity.AddClaim(new Claim("unique_name", user.UserPrincipalName));
             }
-
-            identity.AddClaim(new Claim("doppel:preferred_username", user.UserPrincipalName));
         }
 
         var principal = new ClaimsPrincipal(identity);
@@ -189,9 +187,9 @@ public sealed class TokenIssuance(DirectoryService directory, TimeProvider time)
         principal.SetScopes(requested.Where(OidcScopes.Contains));
         principal.SetDestinations(claim => claim.Type switch
         {
-            "aud-resource" or "doppel:preferred_username" => [],
-            Claims.Subject or "oid" or "tid" => [Destinations.AccessToken, Destinations.IdentityToken],
-            Claims.Name => [Destinations.AccessToken, Destinations.IdentityToken],
+            "aud-resource" => [],
+            Claims.Subject or "oid" or "tid" or Claims.Name => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.PreferredUsername => tokenVersion == 2 ? [Destinations.AccessToken, Destinations.IdentityToken] : [Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return (principal, null);

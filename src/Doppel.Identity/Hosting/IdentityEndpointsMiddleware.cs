@@ -42,6 +42,12 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
             return;
         }
 
+        if (path.StartsWith("/common/userrealm/", StringComparison.OrdinalIgnoreCase))
+        {
+            await UserRealmAsync(context, Uri.UnescapeDataString(path["/common/userrealm/".Length..])).ConfigureAwait(false);
+            return;
+        }
+
         var handled = Handled.Contains(rest, StringComparer.OrdinalIgnoreCase);
         var notYet = NotYet.Contains(rest, StringComparer.OrdinalIgnoreCase);
         if (!handled && !notYet)
@@ -133,6 +139,26 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
                 ["preferred_cache"] = host,
                 ["aliases"] = new JsonArray(host),
             }),
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// MSAL's home-realm discovery before a password grant: every account here is managed (no federation), so MSAL
+    /// sends the password to the token endpoint rather than to a WS-Trust endpoint.
+    /// </summary>
+    private static async Task UserRealmAsync(HttpContext context, string userName)
+    {
+        var at = userName.LastIndexOf('@');
+        var body = new JsonObject
+        {
+            ["ver"] = "1.0",
+            ["account_type"] = "Managed",
+            ["domain_name"] = at >= 0 ? userName[(at + 1)..] : string.Empty,
+            ["cloud_instance_name"] = context.Request.Host.Value,
+            ["cloud_audience_urn"] = "urn:federation:MicrosoftOnline",
         };
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";

@@ -50,6 +50,10 @@ public static class IdentityExtensions
             server.SetIdentityTokenLifetime(options.AccessTokenLifetime);
             server.UseAspNetCore();
 
+            // Entra's refresh tokens are multi-resource: a refresh may ask for another resource's scopes than the
+            // first sign-in did (MSAL's silent calls do). ValidateTokenRequestHandler checks consent for whatever is
+            // asked, so OpenIddict's "only scopes granted at first" rule is removed.
+            server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateGrantedScopes.Descriptor);
             server.AddEventHandler(ValidateTokenRequestHandler.Descriptor);
             server.AddEventHandler(SignInTokenHandler.Descriptor);
             server.AddEventHandler(AttachTenantIssuerHandler.Descriptor);

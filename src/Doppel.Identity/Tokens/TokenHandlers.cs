@@ -111,9 +111,10 @@ public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleC
         // endpoint); both answer 501 until those flows exist.
         if (context.BaseUri is { } baseUri)
         {
-            context.AuthorizationEndpoint ??= new Uri(baseUri, "oauth2/v2.0/authorize");
-            context.DeviceAuthorizationEndpoint ??= new Uri(baseUri, "oauth2/v2.0/devicecode");
-            context.EndSessionEndpoint ??= new Uri(baseUri, "oauth2/v2.0/logout");
+            var prefix = baseUri.AbsoluteUri.TrimEnd('/');
+            context.AuthorizationEndpoint ??= new Uri($"{prefix}/oauth2/v2.0/authorize");
+            context.DeviceAuthorizationEndpoint ??= new Uri($"{prefix}/oauth2/v2.0/devicecode");
+            context.EndSessionEndpoint ??= new Uri($"{prefix}/oauth2/v2.0/logout");
         }
 
         foreach (var scope in new[] { Scopes.Profile, Scopes.Email })
@@ -227,6 +228,15 @@ public sealed class EntraErrorShape : IOpenIddictServerHandler<ApplyTokenRespons
             }
 
             return;
+        }
+
+        // OpenIddict refuses a client-credentials request without a secret itself; Entra calls that invalid_client.
+        if (response.Error == Errors.InvalidRequest && EntraErrors.CodeOf(response.ErrorDescription) is null
+            && response.ErrorDescription?.Contains("'client_secret'", StringComparison.Ordinal) == true)
+        {
+            var required = EntraErrors.SecretRequired();
+            response.Error = required.Error;
+            response.ErrorDescription = required.Description;
         }
 
         var code = EntraErrors.CodeOf(response.ErrorDescription);

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Doppel.Identity.Tests.Support;
+
+namespace Doppel.Identity.Tests.Graph;
+
+/// <summary>The Graph v1.0 subset on a real server: protected by Graph tokens, Graph's error shape, secrets shown once.</summary>
+public sealed class GraphApiTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    private static void AssertGraphError(HttpStatusCode status, JsonObject? body, HttpStatusCode expected, string code)
+    {
+        Assert.True(status == expected, $"expected {(int)expected}, got {(int)status}: {body?.ToJsonString()}");
+        var error = body!["error"]!;
+        Assert.Equal(code, (string?)error["code"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)error["message"]));
+        Assert.True(Guid.TryParse((string?)error["innerError"]!["request-id"], out _));
+        Assert.NotNull(error["innerError"]!["date"]);
+    }
+
+    [Fact]
+    public async Task Graph_without_a_token_or_with_a_token_for_another_resource_answers_401_InvalidAuthenticationToken()
+    {
+        var adt = await Server.AdminTokenAsync("https://digitaltwins.azure.net/.default");
+
+        var (noneStatus, none) = await Server.GraphAsync(HttpMethod.Get, "me", null);
+        var (otherStatus, other) = await Server.GraphAsync(HttpMethod.Get, "me", adt);
+        var (garbageStatus, garbage) = await Server.GraphAsync(HttpMethod.Get, "users", "not.a.jwt");
+
+        AssertGraphError(noneStatus, none, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken");
+        AssertGraphError(otherStatus, other, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken");
+        AssertGraphError(garbageStatus, garbage, HttpStatusCode.Unauthorized, "InvalidAuthenticationToken");
+    }
+
+    [Fact]
+    public async Task Me_is_the_signed_in_user_without_any_stored_secret()
+    {
+        var token = await Server.AdminTokenAsync();
+
+        var (status, me) = await Server.GraphAsync(HttpMethod.Get, "me", token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(IdentityServer.AdminName, (string?)me!["userPrincipalName"]);
+        Assert.Equal("https://graph.microsoft.com/v1.0/$metadata#users/$entity", (string?)me["@odata.context"]);
+        Assert.Null(me["passwordHash"]);
+        Assert.Null(me["failedSignIns"]);
+    }
+
+    [Fact]
+    public async Task A_second_user_with_the_same_sign_in_name_is_refused_with_Graphs_duplicate_code()
+    {
+        var token = await Server.AdminTokenAsync();
+        var user = new { userPrincipalName = "dup@doppel.local", displayName = "Dup", accountEnabled = true, passwordProfile = new { password = "Dup-Passw0rd1" } };
+
+        var (firstStatus, first) = await Server.GraphAsync(HttpMethod.Post, "users", token, user);
+        var (secondStatus, second) = await Server.GraphAsync(HttpMethod.Post, "users", token, user);
+
+        Assert.True(firstStatus == HttpStatusCode.Created, first?.ToJsonString());
+        AssertGraphError(secondStatus, second, HttpStatusCode.BadRequest, "Request_MultipleObjectsWithSameKeyValue");
+    }
+
+    [Fact]
+    public async Task A_client_secret_is_shown_by_addPassword_only_and_never_logged()
+    {
+        var (appId, objectId, secret) = await Server.RegisterAppAsync("secret-once");
+        var token = await Server.AdminTokenAsync();
+
+        var (status, app) = await Server.GraphAsync(HttpMethod.Get, $"applications/{objectId}", token);
+        var (_, list) = await Server.GraphAsync(HttpMethod.Get, "applications", token);
+        await Server.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = appId, ["client_secret"] = secret, ["scope"] = "https://digitaltwins.azure.net/.default",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var credential = app!["passwordCredentials"]![0]!;
+        Assert.Null((string?)credential["secretText"]);
+        Assert.Null(credential["secretHash"]);
+        Assert.Equal(secret[..3], (string?)credential["hint"]);
+        Assert.DoesNotContain(secret, list!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Server.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal) || line.Contains(IdentityServer.AdminPassword, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_user_who_is_not_an_administrator_cannot_register_apps()
+    {
+        var admin = await Server.AdminTokenAsync();
+        await Server.GraphAsync(HttpMethod.Post, "users", admin, new { userPrincipalName = "member@doppel.local", displayName = "Member", passwordProfile = new { password = "Member-Passw0rd" } });
+        var (_, body) = await Server.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = IdentityServer.CliClientId, ["username"] = "member@doppel.local", ["password"] = "Member-Passw0rd",
+            ["scope"] = "https://graph.microsoft.com/.default",
+        });
+
+        var (status, error) = await Server.GraphAsync(HttpMethod.Post, "applications", (string)body["access_token"]!, new { displayName = "nope" });
+        var (meStatus, _) = await Server.GraphAsync(HttpMethod.Get, "me", (string)body["access_token"]!);
+
+        AssertGraphError(status, error, HttpStatusCode.Forbidden, "Authorization_RequestDenied");
+        Assert.Equal(HttpStatusCode.OK, meStatus);
+    }
+
+    [Fact]
+    public async Task An_app_with_the_Application_ReadWrite_All_role_registers_apps_and_one_without_it_may_not()
+    {
+        var admin = await Server.AdminTokenAsync();
+        var (appId, _, secret) = await Server.RegisterAppAsync("automation");
+        async Task<string> AppTokenAsync() => (string)(await Server.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = appId, ["client_secret"] = secret, ["scope"] = "https://graph.microsoft.com/.default",
+        })).Body["access_token"]!;
+
+        var (beforeStatus, before) = await Server.GraphAsync(HttpMethod.Post, "applications", await AppTokenAsync(), new { displayName = "made-by-automation" });
+        var (_, client) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{appId}", admin);
+        var (_, graph) = await Server.GraphAsync(HttpMethod.Get, "servicePrincipals/00000003-0000-0000-c000-000000000000", admin);
+        var (assignStatus, assignment) = await Server.GraphAsync(HttpMethod.Post, $"servicePrincipals/{client!["id"]}/appRoleAssignments", admin,
+            new { principalId = (string)client["id"]!, resourceId = (string)graph!["id"]!, appRoleId = "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9" });
+        var (afterStatus, after) = await Server.GraphAsync(HttpMethod.Post, "applications", await AppTokenAsync(), new { displayName = "made-by-automation" });
+
+        AssertGraphError(beforeStatus, before, HttpStatusCode.Forbidden, "Authorization_RequestDenied");
+        Assert.True(assignStatus == HttpStatusCode.Created, assignment?.ToJsonString());
+        Assert.True(afterStatus == HttpStatusCode.Created, after?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Manifest_edits_are_validated_and_bad_bodies_get_400_not_500()
+    {
+        var token = await Server.AdminTokenAsync();
+        var (_, objectId, _) = await Server.RegisterAppAsync("editable");
+
+        var (goodStatus, _) = await Server.GraphAsync(HttpMethod.Patch, $"applications/{objectId}", token, new { publicClient = new { redirectUris = new[] { "http://localhost" } }, isFallbackPublicClient = true });
+        var (badStatus, bad) = await Server.GraphAsync(HttpMethod.Patch, $"applications/{objectId}", token, new { appId = Guid.NewGuid() });
+        var (typeStatus, typeError) = await Server.GraphAsync(HttpMethod.Patch, $"applications/{objectId}", token, new { identifierUris = "not-a-list" });
+        using var malformed = new HttpRequestMessage(HttpMethod.Post, new Uri(Server.Origin, "v1.0/applications")) { Content = new StringContent("{not json", Encoding.UTF8, "application/json") };
+        malformed.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var malformedResponse = await Server.Client.Http.SendAsync(malformed);
+        var (_, app) = await Server.GraphAsync(HttpMethod.Get, $"applications/{objectId}", token);
+        var (missingStatus, missing) = await Server.GraphAsync(HttpMethod.Get, $"applications/{Guid.NewGuid()}", token);
+
+        Assert.Equal(HttpStatusCode.NoContent, goodStatus);
+        AssertGraphError(badStatus, bad, HttpStatusCode.BadRequest, "Request_BadRequest");
+        Assert.Equal(HttpStatusCode.BadRequest, typeStatus);
+        Assert.NotNull(typeError!["error"]);
+        Assert.Equal(HttpStatusCode.BadRequest, malformedResponse.StatusCode);
+        Assert.True((bool)app!["isFallbackPublicClient"]!);
+        AssertGraphError(missingStatus, missing, HttpStatusCode.NotFound, "Request_ResourceNotFound");
+    }
+
+    [Fact]
+    public async Task Groups_get_members_from_the_tenant_only()
+    {
+        var token = await Server.AdminTokenAsync();
+        var (_, me) = await Server.GraphAsync(HttpMethod.Get, "me", token);
+
+        var (createStatus, group) = await Server.GraphAsync(HttpMethod.Post, "groups", token, new { displayName = "Operators", mailNickname = "operators", securityEnabled = true, mailEnabled = false });
+        var (addStatus, _) = await Server.GraphAsync(HttpMethod.Post, $"groups/{group!["id"]}/members/$ref", token, new Dictionary<string, string> { ["@odata.id"] = $"https://graph.microsoft.com/v1.0/directoryObjects/{me!["id"]}" });
+        var (strangerStatus, stranger) = await Server.GraphAsync(HttpMethod.Post, $"groups/{group["id"]}/members/$ref", token, new Dictionary<string, string> { ["@odata.id"] = $"https://graph.microsoft.com/v1.0/directoryObjects/{Guid.NewGuid()}" });
+        var (_, read) = await Server.GraphAsync(HttpMethod.Get, $"groups/{group["id"]}", token);
+
+        Assert.Equal(HttpStatusCode.Created, createStatus);
+        Assert.Equal(HttpStatusCode.NoContent, addStatus);
+        AssertGraphError(strangerStatus, stranger, HttpStatusCode.NotFound, "Request_ResourceNotFound");
+        Assert.Equal([(string)me["id"]!], read!["members"]!.AsArray().Select(m => (string)m!));
+    }
+}

@@ -24,6 +24,12 @@ public sealed record IdentityOptions
     /// <summary>How long a lockout lasts.</summary>
     public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a device code can be redeemed (Entra: 15 minutes).</summary>
+    public TimeSpan DeviceCodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often clients should poll for a device code (Entra: 5 seconds).</summary>
+    public TimeSpan DeviceCodeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a client secret is valid when its creator gives no end.</summary>
     public TimeSpan DefaultSecretLifetime { get; init; } = TimeSpan.FromDays(180);
 }

@@ -15,12 +15,14 @@ namespace Doppel.Identity.Hosting;
 /// <c>/{tenant}/v2.0/.well-known/openid-configuration</c> and <c>/{tenant}/discovery/v2.0/keys</c> get their tenant
 /// resolved (by id or domain; unknown → Entra's AADSTS90002), the tenant segment moved into the path base, and are
 /// handed to OpenIddict. <c>/common/discovery/instance</c> (MSAL's instance discovery) is answered here. The
-/// device-code and authorization endpoints answer 501 in Entra's error shape until they exist. Anything else passes.
+/// device-code flow's endpoints are Doppel's own (<see cref="DeviceFlowEndpoints"/>); the authorization and sign-out
+/// endpoints answer 501 in Entra's error shape until they exist. Anything else passes.
 /// </summary>
 public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, DirectoryService directory, ILogger<IdentityEndpointsMiddleware> logger)
 {
     private static readonly string[] Handled = [IdentityExtensions.TokenPath, IdentityExtensions.ConfigurationPath, IdentityExtensions.KeysPath];
-    private static readonly string[] NotYet = ["oauth2/v2.0/devicecode", "oauth2/v2.0/authorize", "oauth2/v2.0/logout"];
+    private static readonly string[] Own = [DeviceFlowEndpoints.StartPath, DeviceFlowEndpoints.PagePath];
+    private static readonly string[] NotYet = ["oauth2/v2.0/authorize", "oauth2/v2.0/logout"];
 
     /// <summary>Runs the middleware.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -50,7 +52,8 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
 
         var handled = Handled.Contains(rest, StringComparer.OrdinalIgnoreCase);
         var notYet = NotYet.Contains(rest, StringComparer.OrdinalIgnoreCase);
-        if (!handled && !notYet)
+        var own = Own.Contains(rest, StringComparer.OrdinalIgnoreCase);
+        if (!handled && !notYet && !own)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -69,11 +72,24 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
             if (notYet)
             {
                 await WriteErrorAsync(context, StatusCodes.Status501NotImplemented, "not_implemented",
-                    $"AADSTS90000: Doppel does not implement /{rest} yet; use the client credentials or password grant at /{segment}/oauth2/v2.0/token.").ConfigureAwait(false);
+                    $"AADSTS90000: Doppel does not implement /{rest} yet; use the client credentials, password or device code grant.").ConfigureAwait(false);
                 return;
             }
 
-            context.Features.Set(new TenantRequest(tenant, TenantRequest.OriginOf(context.Request)));
+            var tenantRequest = new TenantRequest(tenant, TenantRequest.OriginOf(context.Request));
+            if (string.Equals(rest, DeviceFlowEndpoints.StartPath, StringComparison.OrdinalIgnoreCase))
+            {
+                await DeviceFlowEndpoints.StartAsync(context, tenantRequest).ConfigureAwait(false);
+                return;
+            }
+
+            if (string.Equals(rest, DeviceFlowEndpoints.PagePath, StringComparison.OrdinalIgnoreCase))
+            {
+                await DeviceFlowEndpoints.PageAsync(context, tenantRequest).ConfigureAwait(false);
+                return;
+            }
+
+            context.Features.Set(tenantRequest);
             var originalPath = context.Request.Path;
             var originalBase = context.Request.PathBase;
             context.Request.PathBase = originalBase.Add(new PathString("/" + path[1..slash]));

@@ -32,6 +32,12 @@ public static class IdentityExtensions
         services.AddSingleton<DirectoryService>();
         services.TryAddSingleton<TokenKeyRing>();
         services.AddSingleton<TokenIssuance>();
+        services.AddSingleton<DeviceCodes>();
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "doppel-signin-csrf";
+            antiforgery.FormFieldName = "__csrf";
+        });
         services.AddSingleton<GraphAuthentication>();
 
         services.AddOpenIddict().AddServer(server =>
@@ -39,7 +45,8 @@ public static class IdentityExtensions
             server.SetTokenEndpointUris(TokenPath)
                 .SetConfigurationEndpointUris(ConfigurationPath)
                 .SetJsonWebKeySetEndpointUris(KeysPath);
-            server.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow();
+            server.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow()
+                .AllowCustomFlow(TokenIssuance.DeviceCodeGrantType);
 
             // The directory is Doppel's own (no OpenIddict application, authorization or token stores): clients,
             // users, scopes and consent are checked by ValidateTokenRequestHandler, in Entra's words.
@@ -56,6 +63,7 @@ public static class IdentityExtensions
             server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateGrantedScopes.Descriptor);
             server.AddEventHandler(ValidateTokenRequestHandler.Descriptor);
             server.AddEventHandler(SignInTokenHandler.Descriptor);
+            server.AddEventHandler(NormalizeDeviceCodeGrantHandler.Descriptor);
             server.AddEventHandler(AttachTenantIssuerHandler.Descriptor);
             server.AddEventHandler(ShapeTokenHandler.Descriptor);
             server.AddEventHandler(EntraErrorShape.Descriptor);

@@ -72,6 +72,23 @@ public static partial class EntraErrors
     public static Refusal RefreshNoLongerValid() => new("invalid_grant",
         "AADSTS700082: The refresh token is no longer valid: its user or application no longer exists or is disabled.");
 
+    /// <summary>AADSTS70016: the user has not finished signing in yet; keep polling.</summary>
+    public static Refusal AuthorizationPending() => new("authorization_pending",
+        "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+
+    /// <summary>AADSTS70019: the device code expired.</summary>
+    public static Refusal DeviceCodeExpired() => new("expired_token", "AADSTS70019: Verification code expired.");
+
+    /// <summary>The user declined the device sign-in.</summary>
+    public static Refusal AuthorizationDeclined() => new("authorization_declined", "AADSTS70020: The user declined the sign-in on the device code page.");
+
+    /// <summary>An unknown or already used device code.</summary>
+    public static Refusal BadDeviceCode() => new("bad_verification_code", "AADSTS70021: The device code is unknown, was issued to another client, or has already been used.");
+
+    /// <summary>AADSTS7000218-like for flows that need a public client.</summary>
+    public static Refusal PublicClientRequired(string clientId) => new("invalid_client",
+        $"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'. Application '{clientId}' is not a public client (set isFallbackPublicClient).");
+
     /// <summary>AADSTS for errors OpenIddict raises itself, by their OAuth error.</summary>
     public static int DefaultCode(string error) => error switch
     {

@@ -89,6 +89,33 @@ public sealed class SignInTokenHandler : IOpenIddictServerHandler<HandleTokenReq
     }
 }
 
+/// <summary>
+/// MSAL polls with <c>grant_type=device_code</c>; other clients send RFC 8628's URN. Both reach the one custom
+/// grant Doppel registers (the built-in device flow needs OpenIddict's token storage, which Doppel does not use).
+/// </summary>
+public sealed class NormalizeDeviceCodeGrantHandler : IOpenIddictServerHandler<ExtractTokenRequestContext>
+{
+    /// <summary>Runs right after the request is read.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ExtractTokenRequestContext>()
+            .UseSingletonHandler<NormalizeDeviceCodeGrantHandler>()
+            .SetOrder(OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<ExtractTokenRequestContext>.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(ExtractTokenRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request?.GrantType == GrantTypes.DeviceCode)
+        {
+            context.Request.GrantType = TokenIssuance.DeviceCodeGrantType;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>The discovery document's issuer is the tenant's (<c>{origin}/{tenant id}/v2.0</c>), as Entra's.</summary>
 public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {

@@ -11,8 +11,11 @@ namespace Doppel.Identity.Tokens;
 /// (consent) or app roles, and builds the principal with Entra's claims. No HTTP and no OpenIddict pipeline
 /// types beyond the principal helpers, so the rules are testable on their own.
 /// </summary>
-public sealed class TokenIssuance(DirectoryService directory, TimeProvider time)
+public sealed class TokenIssuance(DirectoryService directory, DeviceCodes deviceCodes, TimeProvider time)
 {
+    /// <summary>The device-code grant type as MSAL sends it (Entra's short form of RFC 8628's URN).</summary>
+    public const string DeviceCodeGrantType = "device_code";
+
     /// <summary>The OpenID Connect scopes that name no resource.</summary>
     public static readonly IReadOnlySet<string> OidcScopes = new HashSet<string>(StringComparer.Ordinal) { Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, Scopes.Email };
 
@@ -147,6 +150,25 @@ public sealed class TokenIssuance(DirectoryService directory, TimeProvider time)
                 }
 
                 user = signIn.User!;
+            }
+            else if (request.GrantType == DeviceCodeGrantType)
+            {
+                if (request["device_code"]?.ToString() is not { Length: > 0 } deviceCode)
+                {
+                    return (null, EntraErrors.MissingParameter("device_code"));
+                }
+
+                var (userId, pending) = await deviceCodes.RedeemAsync(tenantId, deviceCode, request.ClientId, cancellationToken).ConfigureAwait(false);
+                if (pending is { } notYet)
+                {
+                    return (null, notYet);
+                }
+
+                user = await directory.FindUserAsync(tenantId, userId!, cancellationToken).ConfigureAwait(false);
+                if (user is null || !user.AccountEnabled)
+                {
+                    return (null, EntraErrors.Disabled());
+                }
             }
             else if (refreshPrincipal?.GetClaim("oid") is { } oid && refreshPrincipal.GetClaim("tid") == tenantId)
             {

@@ -20,9 +20,9 @@ namespace Doppel.Identity.Hosting;
 /// </summary>
 public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, DirectoryService directory, ILogger<IdentityEndpointsMiddleware> logger)
 {
-    private static readonly string[] Handled = [IdentityExtensions.TokenPath, IdentityExtensions.ConfigurationPath, IdentityExtensions.KeysPath];
+    private static readonly string[] Handled = [IdentityExtensions.TokenPath, IdentityExtensions.ConfigurationPath, IdentityExtensions.KeysPath, IdentityExtensions.AuthorizationPath];
     private static readonly string[] Own = [DeviceFlowEndpoints.StartPath, DeviceFlowEndpoints.PagePath];
-    private static readonly string[] NotYet = ["oauth2/v2.0/authorize", "oauth2/v2.0/logout"];
+    private static readonly string[] NotYet = ["oauth2/v2.0/logout"];
 
     /// <summary>Runs the middleware.</summary>
     public async Task InvokeAsync(HttpContext context)

@@ -19,6 +19,7 @@ public static class IdentityExtensions
     internal const string TokenPath = "oauth2/v2.0/token";
     internal const string ConfigurationPath = "v2.0/.well-known/openid-configuration";
     internal const string KeysPath = "discovery/v2.0/keys";
+    internal const string AuthorizationPath = "oauth2/v2.0/authorize";
 
     /// <summary>
     /// Registers the identity plane over <paramref name="store"/>. Call <see cref="TokenKeyRing.LoadAsync"/> (after the
@@ -44,9 +45,12 @@ public static class IdentityExtensions
         {
             server.SetTokenEndpointUris(TokenPath)
                 .SetConfigurationEndpointUris(ConfigurationPath)
-                .SetJsonWebKeySetEndpointUris(KeysPath);
+                .SetJsonWebKeySetEndpointUris(KeysPath)
+                .SetAuthorizationEndpointUris(AuthorizationPath);
             server.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow()
-                .AllowCustomFlow(TokenIssuance.DeviceCodeGrantType);
+                .AllowCustomFlow(TokenIssuance.DeviceCodeGrantType)
+                .AllowAuthorizationCodeFlow();
+            server.RequireProofKeyForCodeExchange();
 
             // The directory is Doppel's own (no OpenIddict application, authorization or token stores): clients,
             // users, scopes and consent are checked by ValidateTokenRequestHandler, in Entra's words.
@@ -61,9 +65,15 @@ public static class IdentityExtensions
             // first sign-in did (MSAL's silent calls do). ValidateTokenRequestHandler checks consent for whatever is
             // asked, so OpenIddict's "only scopes granted at first" rule is removed.
             server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateGrantedScopes.Descriptor);
+
+            // Entra's clients send the scope with the code they redeem (it names the resource); OpenIddict refuses a
+            // scope parameter there. ValidateTokenRequestHandler checks it instead.
+            server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateScopeParameter.Descriptor);
             server.AddEventHandler(ValidateTokenRequestHandler.Descriptor);
             server.AddEventHandler(SignInTokenHandler.Descriptor);
             server.AddEventHandler(NormalizeDeviceCodeGrantHandler.Descriptor);
+            server.AddEventHandler(ValidateAuthorizationRequestHandler.Descriptor);
+            server.AddEventHandler(HandleAuthorizationRequestHandler.Descriptor);
             server.AddEventHandler(AttachTenantIssuerHandler.Descriptor);
             server.AddEventHandler(ShapeTokenHandler.Descriptor);
             server.AddEventHandler(EntraErrorShape.Descriptor);

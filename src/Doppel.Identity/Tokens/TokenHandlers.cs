@@ -44,7 +44,7 @@ public sealed class ValidateTokenRequestHandler(TokenIssuance issuance) : IOpenI
     {
         ArgumentNullException.ThrowIfNull(context);
         var tenant = TransactionTenant.Of(context.Transaction);
-        var (principal, refusal) = await issuance.IssueAsync(tenant, context.Request, context.RefreshTokenPrincipal, context.CancellationToken).ConfigureAwait(false);
+        var (principal, refusal) = await issuance.IssueAsync(tenant, context.Request, context.AuthorizationCodePrincipal ?? context.RefreshTokenPrincipal, context.CancellationToken).ConfigureAwait(false);
         if (refusal is { } r || principal is null)
         {
             context.Reject(refusal?.Error ?? Errors.ServerError, refusal?.Description ?? "The token could not be issued.");
@@ -134,8 +134,8 @@ public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleC
         var tenant = TransactionTenant.Of(context.Transaction);
         context.Issuer = new Uri(tenant.Issuer, UriKind.Absolute);
 
-        // MSAL needs an authorization endpoint in the document (and derives the device-code one from the token
-        // endpoint); both answer 501 until those flows exist.
+        // MSAL derives the device-code endpoint from the token endpoint; the document names it anyway, and the
+        // sign-out endpoint (which answers 501 for now).
         if (context.BaseUri is { } baseUri)
         {
             var prefix = baseUri.AbsoluteUri.TrimEnd('/');

@@ -22,7 +22,10 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
     /// <summary>Transaction property names handed from the token handler to the response handler.</summary>
     public const string ClientInfoProperty = "doppel:client_info";
 
-    /// <summary>The principal to sign in, or the refusal.</summary>
+    /// <summary>
+    /// The principal to sign in, or the refusal. <paramref name="refreshPrincipal"/> is the principal of the refresh
+    /// token or authorization code being redeemed, if any.
+    /// </summary>
     public async Task<(ClaimsPrincipal? Principal, EntraErrors.Refusal? Refusal)> IssueAsync(
         TenantRequest tenant, OpenIddictRequest request, ClaimsPrincipal? refreshPrincipal, CancellationToken cancellationToken)
     {
@@ -70,13 +73,18 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
 
             confidential = true;
         }
-        else if (request.IsClientCredentialsGrantType() || !(isCli || app?.IsFallbackPublicClient == true))
+        else if (request.IsClientCredentialsGrantType() || !(isCli || app?.IsFallbackPublicClient == true || IsPublicRedirect(app, request)))
         {
             return (null, EntraErrors.SecretRequired());
         }
 
         // The resource.
         var requested = request.GetScopes();
+        if (requested.IsEmpty && request.IsAuthorizationCodeGrantType() && refreshPrincipal is not null)
+        {
+            requested = refreshPrincipal.GetScopes();
+        }
+
         var resourceScopes = requested.Where(s => !OidcScopes.Contains(s)).ToList();
         if (resourceScopes.Count == 0)
         {
@@ -170,7 +178,8 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
                     return (null, EntraErrors.Disabled());
                 }
             }
-            else if (refreshPrincipal?.GetClaim("oid") is { } oid && refreshPrincipal.GetClaim("tid") == tenantId)
+            else if ((request.IsRefreshTokenGrantType() || request.IsAuthorizationCodeGrantType())
+                && refreshPrincipal?.GetClaim("oid") is { } oid && refreshPrincipal.GetClaim("tid") == tenantId)
             {
                 user = await directory.FindUserAsync(tenantId, oid, cancellationToken).ConfigureAwait(false);
                 if (user is null || !user.AccountEnabled)
@@ -216,6 +225,11 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
         });
         return (principal, null);
     }
+
+    /// <summary>Whether an authorization-code redemption comes back to a public-client or single-page-app redirect URI (no secret needed).</summary>
+    private static bool IsPublicRedirect(Application? app, OpenIddictRequest request) =>
+        app is not null && request.IsAuthorizationCodeGrantType() && request.RedirectUri is { } redirect
+        && app.PublicClient.RedirectUris.Concat(app.Spa.RedirectUris).Any(r => ValidateAuthorizationRequestHandler.RedirectMatches(r, redirect));
 
     /// <summary>A resolved resource: its app id, the audience of its tokens, their version, and its service principal.</summary>
     public sealed record Resource(string AppId, string DisplayName, string Audience, int TokenVersion, string? ServicePrincipalId);

@@ -6,7 +6,7 @@ namespace Doppel.Identity.Tests.Compatibility;
 
 /// <summary>
 /// The official JavaScript clients: <c>@azure/identity</c> (ClientSecretCredential, DefaultAzureCredential from
-/// environment variables, DeviceCodeCredential with the sign-in page done by the script) gets tokens from a real
+/// environment variables, DeviceCodeCredential with the sign-in page done by the script, InteractiveBrowserCredential with a scripted $BROWSER) gets tokens from a real
 /// Doppel server and <c>@azure/digital-twins-core</c> uses them on the data plane. Packages pinned by
 /// <c>Compatibility/js/package-lock.json</c> (installed by <c>npm ci</c>, which <c>.ci/run</c> does). Without Node or the
 /// packages the tests skip locally and fail under <c>CI=true</c>.
@@ -104,6 +104,16 @@ public sealed class JsClientTests(IdentityServerFixture fixture) : IClassFixture
         {
             ["AZURE_TENANT_ID"] = Server.TenantId, ["AZURE_CLIENT_ID"] = appId, ["AZURE_CLIENT_SECRET"] = secret, ["AZURE_AUTHORITY_HOST"] = Server.OriginText,
         });
+
+        Assert.Equal("ValidationFailed", result.GetProperty("created").GetString());
+    }
+
+    [SkippableFact]
+    public async Task InteractiveBrowserCredential_completes_the_authorization_code_flow_with_a_scripted_browser()
+    {
+        var browser = Path.Combine(ScriptsDirectory(), "scripted-browser.mjs");
+
+        var result = await RunAsync("interactive", new Dictionary<string, string> { ["DOPPEL_CLIENT_ID"] = IdentityServer.CliClientId, ["BROWSER"] = browser });
 
         Assert.Equal("ValidationFailed", result.GetProperty("created").GetString());
     }

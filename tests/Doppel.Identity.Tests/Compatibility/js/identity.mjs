@@ -4,8 +4,8 @@
 //
 // Environment: DOPPEL_AUTHORITY (https://localhost:PORT), DOPPEL_TENANT, DOPPEL_CLIENT_ID, DOPPEL_CLIENT_SECRET,
 // DOPPEL_USER, DOPPEL_PASSWORD, DOPPEL_ENDPOINT (https://localhost:PORT/instances/NAME), NODE_EXTRA_CA_CERTS.
-// Usage: node identity.mjs <client-secret|default-env|device-code>. Prints {"result": ...} as its last line.
-import { ClientSecretCredential, DefaultAzureCredential, DeviceCodeCredential } from "@azure/identity";
+// Usage: node identity.mjs <client-secret|default-env|device-code|interactive>. Prints {"result": ...} as its last line.
+import { ClientSecretCredential, DefaultAzureCredential, DeviceCodeCredential, InteractiveBrowserCredential } from "@azure/identity";
 import { DigitalTwinsClient } from "@azure/digital-twins-core";
 
 const env = process.env;
@@ -40,6 +40,9 @@ function credentialFor(scenario) {
         clientId: env.DOPPEL_CLIENT_ID,
         userPromptCallback: (info) => signInOnPage(info.verificationUri, info.userCode),
       });
+    case "interactive":
+      // The credential opens $BROWSER (scripted-browser.mjs, set by the test) on the authorization URL.
+      return new InteractiveBrowserCredential({ ...common, tenantId: env.DOPPEL_TENANT, clientId: env.DOPPEL_CLIENT_ID, redirectUri: "http://localhost" });
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }

@@ -23,15 +23,41 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
     /// </summary>
     public async Task<BootstrapResult?> EnsureBootstrapAsync(CancellationToken cancellationToken)
     {
-        if ((await store.ListAsync(Server, DirectoryKinds.Tenant, cancellationToken).ConfigureAwait(false)).Count > 0)
+        // Several servers may start together on one database: whoever creates the tenant or the administrator first
+        // wins, the others find them. A tenant left without an administrator (a crash in between) gets one next time.
+        var tenant = await FindTenantAsync(options.DefaultTenantDomain, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            if ((await store.ListAsync(Server, DirectoryKinds.Tenant, cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                tenant = await CreateTenantAsync(options.DefaultTenantName, options.DefaultTenantDomain, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DirectoryException ex) when (ex.Error == DirectoryError.AlreadyExists)
+            {
+                tenant = await FindTenantAsync(options.DefaultTenantDomain, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (tenant is null || (await ListUsersAsync(tenant.Id, cancellationToken).ConfigureAwait(false)).Any(u => u.IsAdministrator))
         {
             return null;
         }
 
-        var tenant = await CreateTenantAsync(options.DefaultTenantName, options.DefaultTenantDomain, cancellationToken).ConfigureAwait(false);
         var password = options.AdminPassword ?? Secrets.GeneratePassword();
-        var admin = await CreateUserAsync(tenant.Id, $"admin@{tenant.Domain}", "Administrator", password, isAdministrator: true, cancellationToken).ConfigureAwait(false);
-        return new BootstrapResult(tenant, admin, options.AdminPassword is null ? password : null);
+        try
+        {
+            var admin = await CreateUserAsync(tenant.Id, $"admin@{tenant.Domain}", "Administrator", password, isAdministrator: true, cancellationToken).ConfigureAwait(false);
+            return new BootstrapResult(tenant, admin, options.AdminPassword is null ? password : null);
+        }
+        catch (DirectoryException ex) when (ex.Error == DirectoryError.AlreadyExists)
+        {
+            return null;
+        }
     }
 
     /// <summary>Creates a tenant with the built-in APIs' service principals.</summary>

@@ -15,7 +15,7 @@ namespace Doppel.Identity.Graph;
 /// <c>/servicePrincipals</c> (with <c>appRoleAssignments</c>) and <c>/oauth2PermissionGrants</c> (consent). Protected
 /// by tokens for the Graph resource; errors in Graph's shape.
 /// </summary>
-public static class GraphApi
+public static partial class GraphApi
 {
     private const string Base = "https://graph.microsoft.com/v1.0/$metadata#";
 
@@ -77,7 +77,7 @@ public static class GraphApi
         group.MapDelete("/applications/{id}", DeleteApplication).WithName("GraphDeleteApplication").WithSummary("Deletes an app registration.");
         group.MapPost("/applications/{id}/addPassword", AddPassword).WithName("GraphAddPassword").WithSummary("Adds a client secret; its value is returned once.");
         group.MapPost("/applications/{id}/removePassword", RemovePassword).WithName("GraphRemovePassword").WithSummary("Removes a client secret.");
-        group.MapGet("/servicePrincipals", (Func<HttpContext, Task<IResult>>)ListServicePrincipals).WithName("GraphListServicePrincipals").WithSummary("Lists service principals.");
+        group.MapGet("/servicePrincipals", (Func<HttpContext, Task<IResult>>)ListServicePrincipals).WithName("GraphListServicePrincipals").WithSummary("Lists service principals; $search=\"displayName:…\" and simple $filter.");
         group.MapPost("/servicePrincipals", (Func<HttpContext, Task<IResult>>)CreateServicePrincipal).WithName("GraphCreateServicePrincipal").WithSummary("Creates an app's service principal.");
         group.MapGet("/servicePrincipals/{id}", GetServicePrincipal).WithName("GraphGetServicePrincipal").WithSummary("Gets a service principal.");
         group.MapPost("/servicePrincipals/{id}/appRoleAssignments", AssignAppRole).WithName("GraphAssignAppRole").WithSummary("Grants an application permission (admin consent for an app role).");
@@ -298,7 +298,41 @@ public static class GraphApi
             return Denied(http);
         }
 
-        return List((await Directory(http).ListServicePrincipalsAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false)).Select(ServicePrincipalView), "servicePrincipals");
+        var all = await Directory(http).ListServicePrincipalsAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false);
+        var search = http.Request.Query["$search"].ToString();
+        var filter = http.Request.Query["$filter"].ToString();
+        IEnumerable<ServicePrincipal> found = all;
+        if (search.Length > 0)
+        {
+            // $search="displayName:azure digital twins": every word, in any case, in the name or a former name.
+            var text = search.Trim('"');
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || !string.Equals(text[..colon], "displayName", StringComparison.OrdinalIgnoreCase))
+            {
+                return Error(http, StatusCodes.Status400BadRequest, "Request_UnsupportedQuery", "Only $search=\"displayName:<words>\" is supported.");
+            }
+
+            var words = text[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            found = found.Where(sp => NamesOf(sp).Any(name => words.All(w => name.Contains(w, StringComparison.OrdinalIgnoreCase))));
+        }
+
+        if (filter.Length > 0)
+        {
+            var match = FilterPattern().Match(filter);
+            if (!match.Success)
+            {
+                return Error(http, StatusCodes.Status400BadRequest, "Request_UnsupportedQuery", "Only $filter=appId eq '<id>', displayName eq '<name>' or startswith(displayName,'<text>') is supported.");
+            }
+
+            var value = match.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal);
+            found = match.Groups["function"].Success
+                ? found.Where(sp => sp.DisplayName.StartsWith(value, StringComparison.OrdinalIgnoreCase))
+                : match.Groups["property"].Value.Equals("appId", StringComparison.OrdinalIgnoreCase)
+                    ? found.Where(sp => string.Equals(sp.AppId, value, StringComparison.OrdinalIgnoreCase))
+                    : found.Where(sp => string.Equals(sp.DisplayName, value, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return List(found.Select(ServicePrincipalView), "servicePrincipals");
     }
 
     private static async Task<IResult> GetServicePrincipal(HttpContext http, string id)
@@ -371,6 +405,13 @@ public static class GraphApi
         var grant = await Directory(http).GrantAsync(caller.TenantId, Text(body, "clientId"), Text(body, "resourceId"), Text(body, "scope"), principal, http.RequestAborted).ConfigureAwait(false);
         return Created(JsonSerializer.SerializeToNode(grant, DirectoryJson.Options)!.AsObject(), "oauth2PermissionGrants/$entity", $"/v1.0/oauth2PermissionGrants/{grant.Id}");
     }
+
+    /// <summary>A service principal's name and, for a built-in API, its former names ("Azure Smart Spaces Service").</summary>
+    private static IEnumerable<string> NamesOf(ServicePrincipal sp) =>
+        [sp.DisplayName, .. BuiltInApis.FindByAppId(sp.AppId)?.OtherNames ?? []];
+
+    [System.Text.RegularExpressions.GeneratedRegex("^\\s*(?:(?<function>startswith)\\(\\s*displayName\\s*,\\s*'(?<value>(?:[^']|'')*)'\\s*\\)|(?<property>appId|displayName)\\s+eq\\s+'(?<value>(?:[^']|'')*)')\\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FilterPattern();
 
     // ---- views, bodies and errors ------------------------------------------------------------------------------
 

@@ -15,14 +15,13 @@ namespace Doppel.Identity.Hosting;
 /// <c>/{tenant}/v2.0/.well-known/openid-configuration</c> and <c>/{tenant}/discovery/v2.0/keys</c> get their tenant
 /// resolved (by id or domain; unknown → Entra's AADSTS90002), the tenant segment moved into the path base, and are
 /// handed to OpenIddict. <c>/common/discovery/instance</c> (MSAL's instance discovery) is answered here. The
-/// device-code flow's endpoints are Doppel's own (<see cref="DeviceFlowEndpoints"/>); the authorization and sign-out
-/// endpoints answer 501 in Entra's error shape until they exist. Anything else passes.
+/// device-code flow's endpoints (<see cref="DeviceFlowEndpoints"/>) and sign-out are Doppel's own. Anything else passes.
 /// </summary>
 public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, DirectoryService directory, ILogger<IdentityEndpointsMiddleware> logger)
 {
     private static readonly string[] Handled = [IdentityExtensions.TokenPath, IdentityExtensions.ConfigurationPath, IdentityExtensions.KeysPath, IdentityExtensions.AuthorizationPath];
-    private static readonly string[] Own = [DeviceFlowEndpoints.StartPath, DeviceFlowEndpoints.PagePath];
-    private static readonly string[] NotYet = ["oauth2/v2.0/logout"];
+    private const string LogoutPath = "oauth2/v2.0/logout";
+    private static readonly string[] Own = [DeviceFlowEndpoints.StartPath, DeviceFlowEndpoints.PagePath, LogoutPath];
 
     /// <summary>Runs the middleware.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -51,9 +50,8 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
         }
 
         var handled = Handled.Contains(rest, StringComparer.OrdinalIgnoreCase);
-        var notYet = NotYet.Contains(rest, StringComparer.OrdinalIgnoreCase);
         var own = Own.Contains(rest, StringComparer.OrdinalIgnoreCase);
-        if (!handled && !notYet && !own)
+        if (!handled && !own)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -69,13 +67,6 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
                 return;
             }
 
-            if (notYet)
-            {
-                await WriteErrorAsync(context, StatusCodes.Status501NotImplemented, "not_implemented",
-                    $"AADSTS90000: Doppel does not implement /{rest} yet; use the client credentials, password or device code grant.").ConfigureAwait(false);
-                return;
-            }
-
             var tenantRequest = new TenantRequest(tenant, TenantRequest.OriginOf(context.Request));
             if (string.Equals(rest, DeviceFlowEndpoints.StartPath, StringComparison.OrdinalIgnoreCase))
             {
@@ -86,6 +77,12 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
             if (string.Equals(rest, DeviceFlowEndpoints.PagePath, StringComparison.OrdinalIgnoreCase))
             {
                 await DeviceFlowEndpoints.PageAsync(context, tenantRequest).ConfigureAwait(false);
+                return;
+            }
+
+            if (string.Equals(rest, LogoutPath, StringComparison.OrdinalIgnoreCase))
+            {
+                await LogoutAsync(context, tenant).ConfigureAwait(false);
                 return;
             }
 
@@ -132,6 +129,32 @@ public sealed partial class IdentityEndpointsMiddleware(RequestDelegate next, Di
             LogUnexpected(logger, ex, context.Request.Method, path);
             await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "server_error", "AADSTS90000: An unexpected error occurred; the server log has the details.").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Sign-out. Doppel keeps no sign-in session (every authorization asks for the password), so there is nothing to
+    /// end; the browser goes back to <c>post_logout_redirect_uri</c> when it is a redirect URI registered in the tenant
+    /// (never to an unregistered one), else it gets a page saying so.
+    /// </summary>
+    private async Task LogoutAsync(HttpContext context, Tenant tenant)
+    {
+        var target = context.Request.Query["post_logout_redirect_uri"].ToString();
+        if (target.Length > 0)
+        {
+            var apps = await directory.ListApplicationsAsync(tenant.Id, context.RequestAborted).ConfigureAwait(false);
+            var registered = apps.SelectMany(a => a.PublicClient.RedirectUris.Concat(a.Web.RedirectUris).Concat(a.Spa.RedirectUris)).Append("http://localhost");
+            if (registered.Any(r => ValidateAuthorizationRequestHandler.RedirectMatches(r, target)))
+            {
+                var state = context.Request.Query["state"].ToString();
+                context.Response.Redirect(state.Length == 0 ? target : $"{target}{(target.Contains('?', StringComparison.Ordinal) ? '&' : '?')}state={Uri.EscapeDataString(state)}");
+                return;
+            }
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed out - Doppel</title></head><body style=\"font-family:'Segoe UI',system-ui,sans-serif\"><main style=\"max-width:420px;margin:8vh auto\"><h1>You have signed out</h1><p>Doppel keeps no sign-in session; you can close this window.</p></main></body></html>").ConfigureAwait(false);
     }
 
     /// <summary>MSAL's instance discovery, answered for this server's own host.</summary>

@@ -135,7 +135,7 @@ public sealed class AttachTenantIssuerHandler : IOpenIddictServerHandler<HandleC
         context.Issuer = new Uri(tenant.Issuer, UriKind.Absolute);
 
         // MSAL derives the device-code endpoint from the token endpoint; the document names it anyway, and the
-        // sign-out endpoint (which answers 501 for now).
+        // sign-out endpoint.
         if (context.BaseUri is { } baseUri)
         {
             var prefix = baseUri.AbsoluteUri.TrimEnd('/');

@@ -60,6 +60,23 @@ public sealed class DirectoryRulesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Servers_starting_together_on_one_database_create_one_tenant_and_one_administrator()
+    {
+        using var data = new TemporaryDirectory();
+        await using var store = new SqliteStore(SqliteStoreOptions.InDataDirectory(data.Path));
+        await store.Migrations.ApplyPendingAsync(CancellationToken.None);
+        var servers = Enumerable.Range(0, 4).Select(_ => new DirectoryService(new SqliteDirectoryStore(store), new IdentityOptions(), _clock)).ToList();
+
+        var results = await Task.WhenAll(servers.Select(s => s.EnsureBootstrapAsync(CancellationToken.None)));
+        var tenants = await servers[0].ListTenantsAsync(CancellationToken.None);
+        var users = await servers[0].ListUsersAsync(tenants[0].Id, CancellationToken.None);
+
+        Assert.Single(results, r => r is not null);
+        Assert.Single(tenants);
+        Assert.Single(users, u => u.IsAdministrator);
+    }
+
+    [Fact]
     public async Task Sign_in_names_are_unique_in_a_tenant_whatever_their_case()
     {
         await _directory.CreateUserAsync(_tenant.Id, "ada@doppel.local", "Ada", "Str0ng-Passw0rd", false, CancellationToken.None);

@@ -165,3 +165,52 @@ public sealed class GraphApiTests(IdentityServerFixture fixture) : IClassFixture
         Assert.Equal([(string)me["id"]!], read!["members"]!.AsArray().Select(m => (string)m!));
     }
 }
+
+/// <summary>Finding the Azure Digital Twins API among the service principals, as the portal's "APIs my organization uses" search does.</summary>
+public sealed class GraphSearchTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("servicePrincipals?$search=\"displayName:azure digital twins\"")]
+    [InlineData("servicePrincipals?$search=\"displayName:smart spaces\"")]
+    [InlineData("servicePrincipals?$filter=appId eq '0b07f429-9f4b-4714-9392-cc5e8e80c8b0'")]
+    [InlineData("servicePrincipals?$filter=startswith(displayName,'Azure Digital')")]
+    public async Task The_Azure_Digital_Twins_API_is_found_by_name_former_name_and_app_id(string query)
+    {
+        var token = await Server.AdminTokenAsync();
+
+        var (status, body) = await Server.GraphAsync(HttpMethod.Get, query, token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var found = Assert.Single(body!["value"]!.AsArray());
+        Assert.Equal("0b07f429-9f4b-4714-9392-cc5e8e80c8b0", (string?)found!["appId"]);
+        Assert.Equal("Azure Digital Twins", (string?)found["displayName"]);
+    }
+
+    [Fact]
+    public async Task An_unsupported_filter_is_a_400_not_an_empty_list()
+    {
+        var token = await Server.AdminTokenAsync();
+
+        var (status, body) = await Server.GraphAsync(HttpMethod.Get, "servicePrincipals?$filter=accountEnabled eq true", token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Request_UnsupportedQuery", (string?)body!["error"]!["code"]);
+    }
+
+    [Fact]
+    public async Task Sign_out_returns_only_to_a_registered_redirect_URI()
+    {
+        await Server.RegisterAppAsync("signout", new { web = new { redirectUris = new[] { "https://app.example/signed-out" } } });
+        using var browser = new Doppel.Server.Tests.Support.TrustingClient(Server.CaPath, followRedirects: false);
+
+        using var registered = await browser.Http.GetAsync(new Uri(Server.Origin, $"{Server.TenantId}/oauth2/v2.0/logout?post_logout_redirect_uri={Uri.EscapeDataString("https://app.example/signed-out")}&state=s1"));
+        using var foreign = await browser.Http.GetAsync(new Uri(Server.Origin, $"{Server.TenantId}/oauth2/v2.0/logout?post_logout_redirect_uri={Uri.EscapeDataString("https://evil.example/")}"));
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal("https://app.example/signed-out?state=s1", registered.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, foreign.StatusCode);
+        Assert.Null(foreign.Headers.Location);
+    }
+}

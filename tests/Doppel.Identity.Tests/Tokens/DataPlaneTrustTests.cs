@@ -28,14 +28,14 @@ public sealed class DataPlaneTrustTests(IdentityServerFixture fixture) : IClassF
 
     private string Issuer => $"{Server.OriginText}/{Server.TenantId}/v2.0";
 
-    private static string Mint(SecurityKey key, string issuer, string audience = "https://digitaltwins.azure.net", DateTime? expires = null, string algorithm = SecurityAlgorithms.RsaSha256)
+    private static string Mint(SecurityKey key, string issuer, string audience = "https://digitaltwins.azure.net", DateTime? expires = null, string algorithm = SecurityAlgorithms.RsaSha256, DateTime? notBefore = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
+            NotBefore = notBefore ?? (expires ?? now.AddHours(1)).AddHours(-2),
             IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
             Expires = expires ?? now.AddHours(1),
             SigningCredentials = new SigningCredentials(key, algorithm),
@@ -54,26 +54,29 @@ public sealed class DataPlaneTrustTests(IdentityServerFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Expired_tokens_tokens_for_another_audience_and_tokens_of_another_issuer_shape_are_refused_with_401()
+    public async Task Expired_not_yet_valid_wrong_audience_and_foreign_issuer_tokens_are_refused_with_401()
     {
         var key = await ServerKeyAsync();
 
         using var expired = await Server.ListModelsAsync(Mint(key, Issuer, expires: DateTime.UtcNow.AddMinutes(-10)));
+        using var notYet = await Server.ListModelsAsync(Mint(key, Issuer, notBefore: DateTime.UtcNow.AddMinutes(30), expires: DateTime.UtcNow.AddHours(2)));
         using var audience = await Server.ListModelsAsync(Mint(key, Issuer, audience: "https://management.azure.com/"));
         using var issuer = await Server.ListModelsAsync(Mint(key, "https://issuer.example/not-a-tenant"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, notYet.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, audience.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, issuer.StatusCode);
     }
 
     [Fact]
-    public async Task A_token_claiming_the_servers_issuer_but_signed_with_another_key_is_refused_with_401()
+    public async Task Tokens_claiming_the_servers_issuer_signed_with_another_key_HS256_over_its_public_key_or_unsigned_are_refused_with_401()
     {
         using var rsa = RSA.Create(2048);
         var serverKey = await ServerKeyAsync();
         var impostor = new RsaSecurityKey(rsa) { KeyId = serverKey.KeyId };
-        var symmetric = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
+        // The classic confusion attack: HS256 keyed with the server's published public key.
+        var symmetric = new SymmetricSecurityKey(serverKey.Rsa.ExportSubjectPublicKeyInfo());
 
         using var forged = await Server.ListModelsAsync(Mint(impostor, Issuer));
         using var hmac = await Server.ListModelsAsync(Mint(symmetric, Issuer, algorithm: SecurityAlgorithms.HmacSha256));

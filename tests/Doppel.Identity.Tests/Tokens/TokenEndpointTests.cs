@@ -188,6 +188,30 @@ public sealed class TokenEndpointTests(IdentityServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Ten_wrong_passwords_at_the_token_endpoint_lock_the_user_out_with_AADSTS50053()
+    {
+        var admin = await Server.AdminTokenAsync();
+        await Server.GraphAsync(HttpMethod.Post, "users", admin, new { userPrincipalName = "brute@doppel.local", displayName = "Brute", passwordProfile = new { password = "Right-Passw0rd" } });
+        Dictionary<string, string> Form(string password) => new()
+        {
+            ["grant_type"] = "password", ["client_id"] = IdentityServer.CliClientId, ["username"] = "brute@doppel.local", ["password"] = password,
+            ["scope"] = "https://digitaltwins.azure.net/.default",
+        };
+
+        for (var i = 0; i < 9; i++)
+        {
+            var (status, body) = await Server.TokenAsync(Form($"Guess-{i}-Passw0rd"));
+            AssertEntraError(status, body, HttpStatusCode.BadRequest, "invalid_grant", 50126);
+        }
+
+        var (tenthStatus, tenth) = await Server.TokenAsync(Form("Guess-9-Passw0rd"));
+        var (rightStatus, right) = await Server.TokenAsync(Form("Right-Passw0rd"));
+
+        AssertEntraError(tenthStatus, tenth, HttpStatusCode.BadRequest, "invalid_grant", 50053);
+        AssertEntraError(rightStatus, right, HttpStatusCode.BadRequest, "invalid_grant", 50053);
+    }
+
+    [Fact]
     public async Task A_public_client_without_consent_gets_AADSTS65001_and_after_admin_consent_gets_Read_Write()
     {
         var adt = "0b07f429-9f4b-4714-9392-cc5e8e80c8b0";

@@ -18,6 +18,9 @@ public sealed class Tenant
     /// <summary>The tenant's default domain, such as <c>doppel.local</c>; usable in place of the id in authority URLs.</summary>
     public required string Domain { get; init; }
 
+    /// <summary>Whether users may consent for themselves to delegated permissions that do not need an administrator.</summary>
+    public bool UsersCanConsent { get; set; } = true;
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedDateTime { get; init; }
 }

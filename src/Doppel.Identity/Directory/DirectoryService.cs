@@ -440,6 +440,24 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
         return grant;
     }
 
+    /// <summary>
+    /// Whether a user may consent for themselves to <paramref name="scope"/> of a resource: the tenant allows user
+    /// consent and every scope is one users may consent to (type <c>User</c>), as Entra's default policy has it.
+    /// </summary>
+    public async Task<bool> MayUserConsentAsync(string tenantId, string resourceSpId, string scope, CancellationToken cancellationToken)
+    {
+        var tenant = await FindTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var resource = await FindServicePrincipalAsync(tenantId, resourceSpId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || !tenant.UsersCanConsent || resource is null)
+        {
+            return false;
+        }
+
+        var defined = await ScopesOfAsync(tenantId, resource.AppId, cancellationToken).ConfigureAwait(false);
+        var scopes = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return scopes.Length > 0 && scopes.All(s => defined.Any(d => d.Value == s && d.Type == "User" && d.IsEnabled));
+    }
+
     /// <summary>The tenant's delegated permission grants.</summary>
     public Task<IReadOnlyList<PermissionGrant>> ListGrantsAsync(string tenantId, CancellationToken cancellationToken) => ListAsync<PermissionGrant>(tenantId, DirectoryKinds.PermissionGrant, cancellationToken);
 

@@ -369,8 +369,18 @@ public static partial class GraphApi
         }
 
         var body = await BodyAsync(http).ConfigureAwait(false);
-        var assignment = await Directory(http).AssignAppRoleAsync(caller.TenantId, Text(body, "principalId"), Text(body, "resourceId"), Text(body, "appRoleId"), http.RequestAborted).ConfigureAwait(false);
-        _ = id;
+        var principal = await Directory(http).FindServicePrincipalAsync(caller.TenantId, id, http.RequestAborted).ConfigureAwait(false);
+        if (principal is null)
+        {
+            return NotFound(http, id);
+        }
+
+        if (!string.Equals(principal.Id, Text(body, "principalId"), StringComparison.OrdinalIgnoreCase))
+        {
+            return Error(http, StatusCodes.Status400BadRequest, "Request_BadRequest", "principalId must be the service principal in the request's path.");
+        }
+
+        var assignment = await Directory(http).AssignAppRoleAsync(caller.TenantId, principal.Id, Text(body, "resourceId"), Text(body, "appRoleId"), http.RequestAborted).ConfigureAwait(false);
         return Created(JsonSerializer.SerializeToNode(assignment, DirectoryJson.Options)!.AsObject(), "servicePrincipals/appRoleAssignments/$entity", $"/v1.0/servicePrincipals/{assignment.PrincipalId}/appRoleAssignments/{assignment.Id}");
     }
 
@@ -389,11 +399,6 @@ public static partial class GraphApi
     private static async Task<IResult> CreateGrant(HttpContext http)
     {
         var caller = Caller(http);
-        if (!caller.CanWrite("Application"))
-        {
-            return Denied(http);
-        }
-
         var body = await BodyAsync(http).ConfigureAwait(false);
         var consentType = Text(body, "consentType");
         if (consentType is not ("AllPrincipals" or "Principal"))
@@ -402,6 +407,17 @@ public static partial class GraphApi
         }
 
         var principal = consentType == "Principal" ? Text(body, "principalId") : null;
+
+        // Administrators (and apps with the role) consent for anyone; a signed-in user may consent for themselves to
+        // scopes users may consent to, where the tenant allows it.
+        var selfConsent = !caller.IsApp && principal is not null && string.Equals(principal, caller.ObjectId, StringComparison.OrdinalIgnoreCase)
+            && caller.Permissions.Overlaps(["User.Read", "Directory.AccessAsUser.All"])
+            && await Directory(http).MayUserConsentAsync(caller.TenantId, Text(body, "resourceId"), Text(body, "scope"), http.RequestAborted).ConfigureAwait(false);
+        if (!caller.CanWrite("Application") && !selfConsent)
+        {
+            return Denied(http);
+        }
+
         var grant = await Directory(http).GrantAsync(caller.TenantId, Text(body, "clientId"), Text(body, "resourceId"), Text(body, "scope"), principal, http.RequestAborted).ConfigureAwait(false);
         return Created(JsonSerializer.SerializeToNode(grant, DirectoryJson.Options)!.AsObject(), "oauth2PermissionGrants/$entity", $"/v1.0/oauth2PermissionGrants/{grant.Id}");
     }

@@ -214,3 +214,50 @@ public sealed class GraphSearchTests(IdentityServerFixture fixture) : IClassFixt
         Assert.Null(foreign.Headers.Location);
     }
 }
+
+/// <summary>Consent: administrators for everyone, users for themselves where the tenant allows it.</summary>
+public sealed class ConsentTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_user_consents_for_themselves_to_Read_Write_and_then_gets_a_token_but_not_for_others()
+    {
+        var adt = "0b07f429-9f4b-4714-9392-cc5e8e80c8b0";
+        var admin = await Server.AdminTokenAsync();
+        var (_, other) = await Server.GraphAsync(HttpMethod.Post, "users", admin, new { userPrincipalName = "other@doppel.local", displayName = "Other", passwordProfile = new { password = "Other-Passw0rd" } });
+        var (_, user) = await Server.GraphAsync(HttpMethod.Post, "users", admin, new { userPrincipalName = "self@doppel.local", displayName = "Self", passwordProfile = new { password = "Self-Passw0rd" } });
+        var (appId, _, _) = await Server.RegisterAppAsync("self-consent", new
+        {
+            isFallbackPublicClient = true,
+            requiredResourceAccess = new[] { new { resourceAppId = adt, resourceAccess = new[] { new { id = "4589bd03-58cb-4e6c-b17f-b580e39652f8", type = "Scope" } } } },
+        });
+        var (_, client) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{appId}", admin);
+        var (_, resource) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{adt}", admin);
+        var (_, userTokens) = await Server.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = IdentityServer.CliClientId, ["username"] = "self@doppel.local", ["password"] = "Self-Passw0rd",
+            ["scope"] = "https://graph.microsoft.com/User.Read",
+        });
+        var userGraph = (string)userTokens["access_token"]!;
+        object Grant(string principalId) => new { clientId = (string)client!["id"]!, consentType = "Principal", principalId, resourceId = (string)resource!["id"]!, scope = "Read.Write" };
+
+        var (forOtherStatus, _) = await Server.GraphAsync(HttpMethod.Post, "oauth2PermissionGrants", userGraph, Grant((string)other!["id"]!));
+        var (forAllStatus, _) = await Server.GraphAsync(HttpMethod.Post, "oauth2PermissionGrants", userGraph,
+            new { clientId = (string)client!["id"]!, consentType = "AllPrincipals", resourceId = (string)resource!["id"]!, scope = "Read.Write" });
+        var (selfStatus, self) = await Server.GraphAsync(HttpMethod.Post, "oauth2PermissionGrants", userGraph, Grant((string)user!["id"]!));
+        Dictionary<string, string> Ropc(string name, string password) => new()
+        {
+            ["grant_type"] = "password", ["client_id"] = appId, ["username"] = name, ["password"] = password, ["scope"] = "https://digitaltwins.azure.net/.default",
+        };
+        var (selfTokenStatus, _) = await Server.TokenAsync(Ropc("self@doppel.local", "Self-Passw0rd"));
+        var (otherTokenStatus, otherToken) = await Server.TokenAsync(Ropc("other@doppel.local", "Other-Passw0rd"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forOtherStatus);
+        Assert.Equal(HttpStatusCode.Forbidden, forAllStatus);
+        Assert.True(selfStatus == HttpStatusCode.Created, self?.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, selfTokenStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, otherTokenStatus);
+        Assert.Equal(65001, (int)otherToken["error_codes"]![0]!);
+    }
+}

@@ -522,13 +522,29 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
             problems.Add($"signInAudience must be {SignInAudiences.MyOrg} or {SignInAudiences.MultipleOrgs}");
         }
 
+        // A manifest edit may send null for any list or object; what is stored is always complete.
         app.IdentifierUris ??= [];
         app.PublicClient ??= new();
         app.Web ??= new();
         app.Spa ??= new();
+        app.PublicClient.RedirectUris ??= [];
+        app.Web.RedirectUris ??= [];
+        app.Spa.RedirectUris ??= [];
         app.RequiredResourceAccess ??= [];
         app.Api ??= new();
+        app.Api.Oauth2PermissionScopes ??= [];
         app.AppRoles ??= [];
+        foreach (var access in app.RequiredResourceAccess.OfType<RequiredResourceAccess>())
+        {
+            access.ResourceAccess ??= [];
+        }
+
+        if (app.RequiredResourceAccess.Any(a => a is null) || app.RequiredResourceAccess.Any(a => a.ResourceAccess.Any(r => r is null))
+            || app.IdentifierUris.Any(u => u is null) || app.PublicClient.RedirectUris.Concat(app.Web.RedirectUris).Concat(app.Spa.RedirectUris).Any(u => u is null)
+            || app.Api.Oauth2PermissionScopes.Any(x => x is null) || app.AppRoles.Any(x => x is null))
+        {
+            throw new DirectoryException(DirectoryError.Invalid, "The application is not valid: lists may not contain null.");
+        }
         foreach (var uri in app.IdentifierUris)
         {
             if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0 || uri.Length > 255)

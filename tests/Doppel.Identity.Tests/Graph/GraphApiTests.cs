@@ -261,3 +261,60 @@ public sealed class ConsentTests(IdentityServerFixture fixture) : IClassFixture<
         Assert.Equal(65001, (int)otherToken["error_codes"]![0]!);
     }
 }
+
+/// <summary>Hostile manifests and bodies get 400s, never 500s, and leave the app usable.</summary>
+public sealed class GraphBadInputTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    private IdentityServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("""{"requiredResourceAccess":[{"resourceAppId":"0b07f429-9f4b-4714-9392-cc5e8e80c8b0","resourceAccess":[null]}]}""")]
+    [InlineData("""{"requiredResourceAccess":[null]}""")]
+    [InlineData("""{"publicClient":{"redirectUris":[null]}}""")]
+    [InlineData("""{"identifierUris":[null]}""")]
+    [InlineData("""{"api":{"requestedAccessTokenVersion":"two"}}""")]
+    [InlineData("""{"api":{"requestedAccessTokenVersion":7}}""")]
+    [InlineData("""{"appRoles":[{"id":"not-a-guid","value":"x"}]}""")]
+    [InlineData("""{"signInAudience":"AzureADandPersonalMicrosoftAccount"}""")]
+    [InlineData("""{"displayName":""}""")]
+    [InlineData("""{"web":{"redirectUris":["javascript:alert(1)"]}}""")]
+    [InlineData("""[1,2,3]""")]
+    [InlineData("""{"displayName":""" + "\"" + "x" + "\"" + ""","id":"00000000-0000-0000-0000-000000000000"}""")]
+    public async Task A_bad_manifest_edit_is_a_400_and_the_app_still_issues_tokens(string body)
+    {
+        var (appId, objectId, secret) = await Server.RegisterAppAsync("hostile");
+        var token = await Server.AdminTokenAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(Server.Origin, $"v1.0/applications/{objectId}"))
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await Server.Client.Http.SendAsync(request);
+        var (tokenStatus, tokenBody) = await Server.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = appId, ["client_secret"] = secret, ["scope"] = "https://digitaltwins.azure.net/.default",
+        });
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(tokenStatus == HttpStatusCode.OK, tokenBody.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("grant_type=client_credentials&client_id=&scope=x")]
+    [InlineData("grant_type=password&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&scope=https://digitaltwins.azure.net/.default")]
+    [InlineData("grant_type=refresh_token&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&refresh_token=garbage")]
+    [InlineData("grant_type=authorization_code&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&code=garbage&redirect_uri=http://localhost")]
+    [InlineData("grant_type=device_code&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&device_code=garbage&scope=https://digitaltwins.azure.net/.default")]
+    [InlineData("grant_type=client_credentials&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&client_secret=x&scope=%2F%2F%2F.default")]
+    public async Task Garbage_token_requests_get_Entra_shaped_4xx(string form)
+    {
+        using var content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var response = await Server.Client.Http.PostAsync(new Uri(Server.Origin, $"{Server.TenantId}/oauth2/v2.0/token"), content);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.NotNull((string?)body["error"]);
+        Assert.NotEmpty(body["error_codes"]!.AsArray());
+    }
+}

@@ -11,20 +11,23 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
     private const string Columns = "tenant_id, kind, id, unique_name, document, version";
     private readonly SqliteSession _session;
 
-    /// <summary>Creates the directory store over <paramref name="store"/>'s database (migrated by it).</summary>
+    /// <summary>
+    /// Creates the directory store over <paramref name="store"/>'s database (migrated by it). It shares the store's
+    /// session: reads on its connection pool, writes through its single write queue.
+    /// </summary>
     public SqliteDirectoryStore(SqliteStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _session = new SqliteSession(new SqliteConnectionFactory(store.Options));
+        _session = store.Session;
     }
 
     /// <inheritdoc />
     public Task<StoreWriteOutcome> CreateAsync(DirectoryObject directoryObject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directoryObject);
-        return _session.WriteAsync(async (connection, transaction) =>
+        return _session.WriteAsync(async db =>
         {
-            var inserted = await SqliteSession.ExecuteAsync(connection, transaction, $"""
+            var inserted = await db.ExecuteAsync($"""
                 INSERT INTO directory_objects ({Columns}) VALUES ($tenant, $kind, $id, $name, $document, 1)
                 ON CONFLICT DO NOTHING;
                 """, cancellationToken,
@@ -36,21 +39,21 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     /// <inheritdoc />
     public Task<DirectoryObject?> FindAsync(string tenantId, string kind, string id, CancellationToken cancellationToken) =>
-        _session.ReadAsync(connection => ReadOneAsync(connection,
+        _session.ReadAsync(db => ReadOneAsync(db,
             $"SELECT {Columns} FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind AND id = $id;",
             cancellationToken, ("$tenant", tenantId), ("$kind", kind), ("$id", id)), cancellationToken);
 
     /// <inheritdoc />
     public Task<DirectoryObject?> FindByNameAsync(string tenantId, string kind, string uniqueName, CancellationToken cancellationToken) =>
-        _session.ReadAsync(connection => ReadOneAsync(connection,
+        _session.ReadAsync(db => ReadOneAsync(db,
             $"SELECT {Columns} FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind AND unique_name = $name;",
             cancellationToken, ("$tenant", tenantId), ("$kind", kind), ("$name", DirectoryObject.Normalize(uniqueName))), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DirectoryObject>> ListAsync(string tenantId, string kind, CancellationToken cancellationToken) =>
-        _session.ReadAsync(async connection =>
+        _session.ReadAsync(async db =>
         {
-            await using var command = SqliteSession.Command(connection, null,
+            var command = db.Command(
                 $"SELECT {Columns} FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind ORDER BY id;",
                 ("$tenant", tenantId), ("$kind", kind));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -68,27 +71,24 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
     {
         ArgumentNullException.ThrowIfNull(directoryObject);
         var name = DirectoryObject.Normalize(directoryObject.UniqueName);
-        return _session.WriteAsync(async (connection, transaction) =>
+        return _session.WriteAsync(async db =>
         {
             (string, object?)[] key = [("$tenant", directoryObject.TenantId), ("$kind", directoryObject.Kind), ("$id", directoryObject.Id)];
-            await using (var read = SqliteSession.Command(connection, transaction,
-                "SELECT version FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind AND id = $id;", key))
+            var current = await db.Command("SELECT version FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind AND id = $id;", key)
+                .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (current is not long version)
             {
-                var current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                if (current is not long version)
-                {
-                    return (StoreWriteOutcome.NotFound, false);
-                }
+                return (StoreWriteOutcome.NotFound, false);
+            }
 
-                if (version != expectedVersion)
-                {
-                    return (StoreWriteOutcome.PreconditionFailed, false);
-                }
+            if (version != expectedVersion)
+            {
+                return (StoreWriteOutcome.PreconditionFailed, false);
             }
 
             if (name is not null)
             {
-                var taken = await SqliteSession.ScalarLongAsync(connection, transaction, """
+                var taken = await db.ScalarLongAsync("""
                     SELECT COUNT(*) FROM directory_objects
                     WHERE tenant_id = $tenant AND kind = $kind AND unique_name = $name AND id <> $id;
                     """, cancellationToken, [.. key, ("$name", name)]).ConfigureAwait(false);
@@ -98,7 +98,7 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
                 }
             }
 
-            await SqliteSession.ExecuteAsync(connection, transaction, """
+            await db.ExecuteAsync("""
                 UPDATE directory_objects SET unique_name = $name, document = $document, version = version + 1
                 WHERE tenant_id = $tenant AND kind = $kind AND id = $id;
                 """, cancellationToken, [.. key, ("$name", name), ("$document", directoryObject.Document)]).ConfigureAwait(false);
@@ -108,17 +108,17 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
 
     /// <inheritdoc />
     public Task<StoreWriteOutcome> DeleteAsync(string tenantId, string kind, string id, CancellationToken cancellationToken) =>
-        _session.WriteAsync(async (connection, transaction) =>
+        _session.WriteAsync(async db =>
         {
-            var deleted = await SqliteSession.ExecuteAsync(connection, transaction,
+            var deleted = await db.ExecuteAsync(
                 "DELETE FROM directory_objects WHERE tenant_id = $tenant AND kind = $kind AND id = $id;",
                 cancellationToken, ("$tenant", tenantId), ("$kind", kind), ("$id", id)).ConfigureAwait(false);
             return deleted == 1 ? (StoreWriteOutcome.Written, true) : (StoreWriteOutcome.NotFound, false);
         }, cancellationToken);
 
-    private static async Task<DirectoryObject?> ReadOneAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<DirectoryObject?> ReadOneAsync(SqliteDb db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = SqliteSession.Command(connection, null, sql, parameters);
+        var command = db.Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }

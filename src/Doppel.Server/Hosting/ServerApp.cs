@@ -349,6 +349,10 @@ public static partial class ServerApp
         logging.Configure(factory => factory.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // OpenIddict narrates every token request at Information (several lines each); the request log line and
+        // its warnings and errors are enough.
+        logging.AddFilter("OpenIddict", LogLevel.Warning);
     }
 
     private static bool CanBindIPv6Loopback()

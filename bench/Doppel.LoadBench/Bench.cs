@@ -299,7 +299,7 @@ internal sealed class Bench(BenchOptions options)
     public static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    private static async Task<bool> ReadyAsync(string caPath, int port)
+    internal static async Task<bool> ReadyAsync(string caPath, int port)
     {
         if (!File.Exists(caPath))
         {
@@ -341,7 +341,7 @@ internal sealed class Bench(BenchOptions options)
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private static string FindRepository()
+    internal static string FindRepository()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {

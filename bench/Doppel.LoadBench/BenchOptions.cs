@@ -49,6 +49,8 @@ internal sealed record BenchOptions
           --quiet-wait <s>        give up waiting for a quiet machine after this many seconds and measure anyway (600)
           --markdown <file>       also write the results as a Markdown table
           --keep-data <dir>       use this data directory and keep it (default: a temporary directory, deleted)
+        usage: Doppel.LoadBench tokens [--workers 16] [--rounds 3] [--warmup 3] [--duration 8] [--server <dll>]
+          client-credential tokens per second from Doppel's own token service
         """;
 
     public static BenchOptions Parse(string[] args)

@@ -5,6 +5,19 @@ if (args is ["serve-bare", ..])
     return await BareServer.RunAsync(args);
 }
 
+if (args is ["tokens", ..])
+{
+    try
+    {
+        return await TokenBench.RunAsync(args);
+    }
+    catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"loadbench: {ex.Message}");
+        return 2;
+    }
+}
+
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(BenchOptions.Usage);

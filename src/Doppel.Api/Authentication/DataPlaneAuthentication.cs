@@ -50,7 +50,10 @@ public static class DataPlaneAuthentication
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
-                ValidIssuers = [.. keys.Issuers.Select(i => i.Issuer)],
+                // The configured issuers by name, and Doppel's own token service by the shape of its issuers.
+                IssuerValidator = (issuer, _, _) => keys.IsTrustedIssuer(issuer)
+                    ? issuer
+                    : throw new SecurityTokenInvalidIssuerException($"The issuer {issuer} is not trusted.") { InvalidIssuer = issuer },
                 ValidateAudience = true,
                 ValidAudiences = audiences,
                 ValidateLifetime = true,
@@ -59,7 +62,7 @@ public static class DataPlaneAuthentication
                 ValidateIssuerSigningKey = true,
                 ValidAlgorithms = AsymmetricAlgorithms,
                 ClockSkew = TimeSpan.FromMinutes(5),
-                IssuerSigningKeyValidator = (key, token, _) => token is not null && keys.IssuerOf(key) is { } issuer && issuer == token.Issuer,
+                IssuerSigningKeyValidator = (key, token, _) => token is not null && keys.KeyBelongsTo(key, token.Issuer),
             };
         });
     }

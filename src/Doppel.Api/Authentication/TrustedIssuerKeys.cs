@@ -18,7 +18,11 @@ public sealed class TrustedIssuerKeys : IConfigurationManager<OpenIdConnectConfi
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>The issuer tag of <see cref="ILocalIssuer"/>'s keys: their tokens' issuers are checked by <see cref="ILocalIssuer.IsIssuer"/>.</summary>
+    public const string LocalIssuerTag = "urn:doppel:local-issuer";
+
     private readonly IReadOnlyList<TrustedIssuer> _issuers;
+    private readonly ILocalIssuer? _local;
     private readonly List<(SecurityKey Key, string Issuer)> _staticKeys = [];
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
@@ -29,10 +33,12 @@ public sealed class TrustedIssuerKeys : IConfigurationManager<OpenIdConnectConfi
     private bool _refreshRequested;
 
     /// <summary>Reads the PEM keys of <paramref name="issuers"/>; throws <see cref="ArgumentException"/> for an unusable file.</summary>
-    public TrustedIssuerKeys(IReadOnlyList<TrustedIssuer> issuers, TimeProvider timeProvider, HttpMessageHandler? jwksHandler = null)
+    /// <remarks><paramref name="local"/> is Doppel's own token service, trusted besides <paramref name="issuers"/>.</remarks>
+    public TrustedIssuerKeys(IReadOnlyList<TrustedIssuer> issuers, TimeProvider timeProvider, HttpMessageHandler? jwksHandler = null, ILocalIssuer? local = null)
     {
         ArgumentNullException.ThrowIfNull(issuers);
         _issuers = issuers;
+        _local = local;
         _time = timeProvider;
         _http = jwksHandler is null ? new HttpClient() : new HttpClient(jwksHandler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(10);
@@ -59,6 +65,18 @@ public sealed class TrustedIssuerKeys : IConfigurationManager<OpenIdConnectConfi
     /// <summary>The trusted issuers.</summary>
     public IReadOnlyList<TrustedIssuer> Issuers => _issuers;
 
+    /// <summary>Doppel's own token service, when it is trusted.</summary>
+    public ILocalIssuer? Local => _local;
+
+    /// <summary>Whether tokens claiming <paramref name="issuer"/> may be accepted at all (before their key is checked).</summary>
+    public bool IsTrustedIssuer(string? issuer) =>
+        issuer is not null && (_issuers.Any(i => string.Equals(i.Issuer, issuer, StringComparison.Ordinal)) || _local?.IsIssuer(issuer) == true);
+
+    /// <summary>Whether <paramref name="key"/> (handed out by this object) may verify a token of <paramref name="issuer"/>.</summary>
+    public bool KeyBelongsTo(SecurityKey key, string? issuer) =>
+        issuer is not null && IssuerOf(key) is { } owner
+        && (owner == issuer || (owner == LocalIssuerTag && _local?.IsIssuer(issuer) == true));
+
     /// <summary>The issuer a key belongs to, or null for a key this object did not hand out.</summary>
     public string? IssuerOf(SecurityKey key) => _issuerOfKey.TryGetValue(key, out var issuer) ? issuer : null;
 
@@ -80,10 +98,15 @@ public sealed class TrustedIssuerKeys : IConfigurationManager<OpenIdConnectConfi
                 return _current;
             }
 
-            var configuration = new OpenIdConnectConfiguration { Issuer = _issuers.Count > 0 ? _issuers[0].Issuer : "urn:doppel:no-trusted-issuer" };
+            var configuration = new OpenIdConnectConfiguration { Issuer = _issuers.Count > 0 ? _issuers[0].Issuer : _local is not null ? LocalIssuerTag : "urn:doppel:no-trusted-issuer" };
             foreach (var (key, issuer) in _staticKeys)
             {
                 Add(configuration, key, issuer);
+            }
+
+            foreach (var key in _local?.SigningKeys ?? [])
+            {
+                Add(configuration, key, LocalIssuerTag);
             }
 
             foreach (var issuer in _issuers)
@@ -120,7 +143,7 @@ public sealed class TrustedIssuerKeys : IConfigurationManager<OpenIdConnectConfi
 
     private bool NeedsFetch(DateTimeOffset now)
     {
-        if (!_issuers.Any(i => i.JwksUrls.Count > 0))
+        if (!_issuers.Any(i => i.JwksUrls.Count > 0) && _local is null)
         {
             return _current is null;
         }

@@ -8,6 +8,9 @@ using Doppel.Twins;
 using Doppel.Api.Authentication;
 using Doppel.Api.Management;
 using Doppel.Management;
+using Doppel.Identity.Directory;
+using Doppel.Identity.Hosting;
+using Doppel.Identity.Tokens;
 using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
@@ -106,10 +109,19 @@ public static partial class ServerApp
         builder.Services.AddSingleton<IStore>(store);
         builder.Services.AddSingleton(store.Instances);
 
+        // The identity plane: its directory and token keys live in the same store; the data plane trusts its
+        // tokens besides the configured external issuers.
+        var directoryStore = DirectoryStoreFactory.Create(store);
+        var keyRing = new TokenKeyRing(directoryStore, context.TimeProvider);
+        builder.Services.AddSingleton(keyRing);
+        builder.Services.AddDoppelIdentity(
+            new IdentityOptions { AdminPassword = context.GetEnvironmentVariable(IdentityOptions.AdminPasswordVariable) is { Length: > 0 } password ? password : null },
+            directoryStore);
+
         TrustedIssuerKeys keys;
         try
         {
-            keys = new TrustedIssuerKeys(options.TrustedIssuers, context.TimeProvider);
+            keys = new TrustedIssuerKeys(options.TrustedIssuers, context.TimeProvider, local: new LocalIssuer(keyRing));
         }
         catch (ArgumentException ex)
         {
@@ -200,18 +212,28 @@ public static partial class ServerApp
             }
         }
 
-        if (options.TrustedIssuers.Count == 0)
+        await keyRing.LoadAsync(cancellationToken);
+        var bootstrap = await app.Services.GetRequiredService<DirectoryService>().EnsureBootstrapAsync(cancellationToken);
+        if (bootstrap is not null)
         {
-            LogNoTrustedIssuer(logger);
+            LogBootstrap(logger, bootstrap.Tenant.Id, bootstrap.Tenant.Domain, bootstrap.Administrator.UserPrincipalName);
         }
 
+        var tenants = await app.Services.GetRequiredService<DirectoryService>().ListTenantsAsync(cancellationToken);
+
+        // WebApplication would add ASP.NET Core's authentication middleware in front of everything, and with it
+        // OpenIddict's request handler on every request; the identity middleware hands only its own paths to
+        // OpenIddict, and the data plane authenticates explicitly. This is the key UseAuthentication sets.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseMiddleware<RequestLogging>();
+        app.UseDoppelIdentity();
         app.UseDoppelDataPlane();
         app.UseDoppelManagement();
         app.UseRouting();
         app.MapHealthEndpoints();
         app.MapDoppelDataPlane();
         app.MapDoppelManagement();
+        app.MapDoppelIdentity();
 
         try
         {
@@ -226,7 +248,7 @@ public static partial class ServerApp
 
         var addresses = listenOnIPv6 ? "127.0.0.1 and [::1]" : "127.0.0.1";
         LogListening(logger, options.Port, addresses);
-        await WriteBannerAsync(context.Out, options, addresses, tls, $"{store.Engine} {store.Location}, schema version {migrations.ToVersion}");
+        await WriteBannerAsync(context.Out, options, addresses, tls, $"{store.Engine} {store.Location}, schema version {migrations.ToVersion}", tenants, bootstrap);
 
         await app.WaitForShutdownAsync(cancellationToken);
         LogStopped(logger);
@@ -271,7 +293,9 @@ public static partial class ServerApp
         ServerOptions options,
         string addresses,
         TlsMaterial tls,
-        string storeDescription)
+        string storeDescription,
+        IReadOnlyList<Tenant> tenants,
+        BootstrapResult? bootstrap)
     {
         var origin = $"https://localhost:{options.Port}";
         var banner = new System.Text.StringBuilder();
@@ -291,6 +315,21 @@ public static partial class ServerApp
         foreach (var instance in options.Instances)
         {
             banner.AppendLine(CultureInfo.InvariantCulture, $"Instance {instance}: {origin}/instances/{instance}");
+        }
+
+        foreach (var tenant in tenants)
+        {
+            banner.AppendLine(CultureInfo.InvariantCulture, $"Identity: tenant {tenant.Domain} ({tenant.Id}), authority {origin}/{tenant.Id}; set AZURE_AUTHORITY_HOST={origin} and disable instance discovery in clients.");
+        }
+
+        if (bootstrap is not null)
+        {
+            banner.AppendLine(CultureInfo.InvariantCulture, $"Identity: created the administrator {bootstrap.Administrator.UserPrincipalName}.");
+            if (bootstrap.GeneratedPassword is { } generated)
+            {
+                // The one time this password is shown; it is stored only as a hash and never logged.
+                banner.AppendLine(CultureInfo.InvariantCulture, $"Identity: its generated password is {generated} (shown once; set {IdentityOptions.AdminPasswordVariable} before the first start to choose it).");
+            }
         }
 
         banner.Append("Press Ctrl+C to stop.");
@@ -340,6 +379,10 @@ public static partial class ServerApp
         logging.Configure(factory => factory.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // OpenIddict narrates every token request at Information (several lines each); the request log line and
+        // its warnings and errors are enough.
+        logging.AddFilter("OpenIddict", LogLevel.Warning);
     }
 
     // The ARM SDKs ask for a token for their endpoint's own URL ({endpoint}/.default), with and without a slash.
@@ -392,9 +435,9 @@ public static partial class ServerApp
     [LoggerMessage(EventId = 6209, Level = LogLevel.Information, Message = "Doppel stopped")]
     private static partial void LogStopped(ILogger logger);
 
-    [LoggerMessage(EventId = 6211, Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is available ({OwnerCount} owners from --subscription-owner)")]
+    [LoggerMessage(EventId = 6212, Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is available ({OwnerCount} owners from --subscription-owner)")]
     private static partial void LogSubscription(ILogger logger, string subscriptionId, int ownerCount);
 
-    [LoggerMessage(EventId = 6210, Level = LogLevel.Warning, Message = "No --trusted-issuer is configured: every data-plane request will be refused with 401 (there is no anonymous mode)")]
-    private static partial void LogNoTrustedIssuer(ILogger logger);
+    [LoggerMessage(EventId = 6211, Level = LogLevel.Information, Message = "Identity: first start, created tenant {TenantId} ({Domain}) and the administrator {AdministratorName}")]
+    private static partial void LogBootstrap(ILogger logger, string tenantId, string domain, string administratorName);
 }

@@ -180,5 +180,18 @@ internal static class PostgreSqlMigrations
                 PRIMARY KEY (subscription_id, seq)
             );
             """),
+        new(8, "create the directory", """
+            CREATE TABLE directory_objects (
+                tenant_id   text   COLLATE "C" NOT NULL,
+                kind        text   COLLATE "C" NOT NULL,
+                id          text   COLLATE "C" NOT NULL,
+                unique_name text   COLLATE "C",
+                document    text   NOT NULL,
+                version     bigint NOT NULL,
+                PRIMARY KEY (tenant_id, kind, id)
+            );
+            CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
+                WHERE unique_name IS NOT NULL;
+            """),
     ];
 }

@@ -174,5 +174,18 @@ internal static class SqliteMigrations
                 PRIMARY KEY (subscription_id, seq)
             ) STRICT;
             """),
+        new(8, "create the directory", """
+            CREATE TABLE directory_objects (
+                tenant_id   TEXT    NOT NULL,
+                kind        TEXT    NOT NULL,
+                id          TEXT    NOT NULL,
+                unique_name TEXT,
+                document    TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, kind, id)
+            ) STRICT;
+            CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
+                WHERE unique_name IS NOT NULL;
+            """),
     ];
 }

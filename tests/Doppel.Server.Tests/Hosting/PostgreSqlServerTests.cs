@@ -60,6 +60,47 @@ public sealed class PostgreSqlServerTests
     }
 
     [SkippableFact]
+    public async Task A_token_from_one_server_opens_the_data_plane_of_another_on_the_same_database()
+    {
+        await using var schema = await TestSchema.CreateAsync();
+        using var dataA = new TemporaryDirectory();
+        using var dataB = new TemporaryDirectory();
+        var environment = new Dictionary<string, string> { ["DOPPEL_ADMIN_PASSWORD"] = "Adm1n-Passw0rd!" };
+        (int Port, string[] Args) Arguments(string data)
+        {
+            var port = FreePort.Find();
+            return (port, ["--data-dir", data, "--port", Port(port), "--store", "postgres", "--connection-string", schema.ConnectionString, "--instance", "plant"]);
+        }
+
+        var (portA, argsA) = Arguments(dataA.Path);
+        var (portB, argsB) = Arguments(dataB.Path);
+        await using var serverA = InProcessServer.StartWithArgs(dataA.Path, portA, argsA, environment);
+        await serverA.WaitUntilReadyAsync();
+        await using var serverB = InProcessServer.StartWithArgs(dataB.Path, portB, argsB, environment);
+        await serverB.WaitUntilReadyAsync();
+        using var clientA = new TrustingClient(serverA.CaCertificatePath);
+        using var clientB = new TrustingClient(serverB.CaCertificatePath);
+
+        using var tokenResponse = await clientA.Http.PostAsync(new Uri(serverA.BaseAddress, "doppel.local/oauth2/v2.0/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "04b07795-8ddb-461a-bbee-02f9e1bf7b46", ["username"] = "admin@doppel.local",
+            ["password"] = "Adm1n-Passw0rd!", ["scope"] = "https://digitaltwins.azure.net/.default",
+        }));
+        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(serverB.BaseAddress, "instances/plant/models?api-version=2023-10-31"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var models = await clientB.Http.SendAsync(request);
+        var keysA = await clientA.Http.GetStringAsync(new Uri(serverA.BaseAddress, "doppel.local/discovery/v2.0/keys"));
+        var keysB = await clientB.Http.GetStringAsync(new Uri(serverB.BaseAddress, "doppel.local/discovery/v2.0/keys"));
+
+        Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        Assert.Equal(keysA, keysB);
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM directory_objects WHERE kind = 'tenant';"));
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM directory_objects WHERE kind = 'signingKey';"));
+    }
+
+    [SkippableFact]
     public async Task Two_servers_on_one_postgres_database_serve_one_data_plane()
     {
         await using var schema = await TestSchema.CreateAsync();

@@ -11,12 +11,13 @@ internal sealed class TrustingClient : IDisposable
 {
     private readonly X509Certificate2 _root;
 
-    public TrustingClient(string caCertificatePath)
+    public TrustingClient(string caCertificatePath, bool followRedirects = true)
     {
         _root = X509CertificateLoader.LoadCertificateFromFile(caCertificatePath);
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = Validate,
+            AllowAutoRedirect = followRedirects,
         };
         Http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }

@@ -45,3 +45,8 @@ public sealed class PostgreSqlManagementStoreTests : ManagementStoreContractTest
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
 }
+
+public sealed class PostgreSqlDirectoryStoreTests : DirectoryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => PostgreSqlHarness.CreateAsync();
+}

@@ -1,6 +1,8 @@
 using Doppel.Storage.DataPlane;
+using Doppel.Storage.Identity;
 using Doppel.Storage.PostgreSql;
 using Doppel.Storage.PostgreSql.DataPlane;
+using Doppel.Storage.PostgreSql.Identity;
 using Doppel.Storage.Tests.Support;
 using Npgsql;
 
@@ -91,6 +93,8 @@ public sealed class PostgreSqlHarness : StoreHarness
     public override IDataPlaneStore OpenDataPlane(IStore store) => new PostgreSqlDataPlaneStore((PostgreSqlStore)store);
 
     public override Doppel.Storage.Management.IManagementStore OpenManagement(IStore store) => new Doppel.Storage.PostgreSql.Management.PostgreSqlManagementStore((PostgreSqlStore)store);
+
+    public override IDirectoryStore OpenDirectory(IStore store) => new PostgreSqlDirectoryStore((PostgreSqlStore)store);
 
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new PostgreSqlStore(new PostgreSqlStoreOptions(ConnectionString) { TimeProvider = timeProvider });

@@ -55,12 +55,12 @@ public sealed class SchemaMirrorTests
 
         // schema_migrations is the engine's own bookkeeping, not instance data. instances is the directory of
         // instances: its key is the instance id itself, and on a sharded cluster it is a reference table
-        // (copied to every node), so its unique name needs no distribution column.
-        // The control plane's tables are distributed by the subscription id instead.
+        // (copied to every node), so its unique name needs no distribution column. The directory's keys start with
+        // the tenant id, its distribution column; the control plane's tables are distributed by the subscription id.
         Assert.NotEmpty(keys);
         Assert.All(
             keys.Where(k => k.Table is not "schema_migrations" and not "instances" && !ControlPlaneTables.Contains(k.Table)),
-            k => Assert.True(k.Columns[0] == "instance_id", $"{k.Table}.{k.Name} starts with {k.Columns[0]}, not instance_id"));
+            k => Assert.True(k.Columns[0] is "instance_id" or "tenant_id", $"{k.Table}.{k.Name} starts with {k.Columns[0]}, not instance_id or tenant_id"));
         Assert.All(
             keys.Where(k => ControlPlaneTables.Contains(k.Table)),
             k => Assert.True(k.Columns[0] == "subscription_id", $"{k.Table}.{k.Name} starts with {k.Columns[0]}, not subscription_id"));

@@ -44,3 +44,8 @@ public sealed class SqliteManagementStoreTests : ManagementStoreContractTests
 {
     protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
 }
+
+public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests
+{
+    protected override Task<StoreHarness> CreateHarnessAsync() => SqliteHarness.CreateAsync();
+}

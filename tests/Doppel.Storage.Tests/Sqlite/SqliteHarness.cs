@@ -1,6 +1,8 @@
 using Doppel.Storage.DataPlane;
+using Doppel.Storage.Identity;
 using Doppel.Storage.Sqlite;
 using Doppel.Storage.Sqlite.DataPlane;
+using Doppel.Storage.Sqlite.Identity;
 using Doppel.Storage.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -57,6 +59,8 @@ public sealed class SqliteHarness : StoreHarness
     public override IDataPlaneStore OpenDataPlane(IStore store) => new SqliteDataPlaneStore((SqliteStore)store);
 
     public override Doppel.Storage.Management.IManagementStore OpenManagement(IStore store) => new Doppel.Storage.Sqlite.Management.SqliteManagementStore((SqliteStore)store);
+
+    public override IDirectoryStore OpenDirectory(IStore store) => new SqliteDirectoryStore((SqliteStore)store);
 
     protected override IStore CreateStore(TimeProvider timeProvider) =>
         new SqliteStore(new SqliteStoreOptions(_databasePath) { TimeProvider = timeProvider });

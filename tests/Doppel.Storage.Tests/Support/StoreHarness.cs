@@ -1,4 +1,5 @@
 using Doppel.Storage.DataPlane;
+using Doppel.Storage.Identity;
 
 namespace Doppel.Storage.Tests.Support;
 
@@ -53,6 +54,9 @@ public abstract class StoreHarness : IAsyncDisposable
 
     /// <summary>The control plane over a store this harness opened.</summary>
     public abstract Doppel.Storage.Management.IManagementStore OpenManagement(IStore store);
+
+    /// <summary>The directory over a store this harness opened.</summary>
+    public abstract IDirectoryStore OpenDirectory(IStore store);
 
     public async ValueTask DisposeAsync()
     {

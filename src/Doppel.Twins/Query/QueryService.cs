@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -46,6 +48,9 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
     private readonly QueryParser parser = new(new QueryParserOptions { MaxLength = limits.MaxQueryLength });
     private readonly QueryBinder binder = new(limits.QueryShape);
     private readonly SqlCompiler compiler = new(store.Query.Dialect);
+    private const int MaxCachedQueries = 2048;
+    private readonly ConcurrentDictionary<(string Instance, long ModelVersion, string Text), BoundQuery> bound = new();
+    private readonly ConditionalWeakTable<InstanceModels, ModelFacts> facts = new();
 
     /// <summary>Runs one page of a query.</summary>
     public async Task<QueryPage> QueryAsync(string instanceId, QueryRequest request, CancellationToken cancellationToken)
@@ -68,20 +73,8 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
             throw QueryError("The request has no query.", "Send {\"query\": \"SELECT ...\"}.");
         }
 
-        var parsed = parser.Parse(text);
-        if (!parsed.Succeeded)
-        {
-            throw ParseError(parsed.Error!);
-        }
-
         var instanceModels = await models.GetModelsAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        var bound = binder.Bind(parsed.Query!, new ModelFacts(instanceModels.Set));
-        if (!bound.Succeeded)
-        {
-            throw QueryError(bound.Error!.Cause, bound.Error.Action);
-        }
-
-        var query = bound.Query!;
+        var query = Bind(instanceId, instanceModels, text);
         if (request.MaxItemsPerPage is < 1)
         {
             throw new AdtException(AdtErrorKind.BadRequest, AdtErrorCodes.InvalidArgument, "max-items-per-page must be a positive number.");
@@ -120,6 +113,40 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
 
     /// <inheritdoc />
     public void Dispose() => rate.Dispose();
+
+    /// <summary>
+    /// The bound query for a text, from the cache when the same instance asked it at the same model version (a bound
+    /// query holds the IS_OF_MODEL closure, so a model change must bind again); parse or bind errors are not cached.
+    /// </summary>
+    private BoundQuery Bind(string instanceId, InstanceModels instanceModels, string text)
+    {
+        var key = (instanceId, instanceModels.Version, text);
+        if (bound.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = parser.Parse(text);
+        if (!parsed.Succeeded)
+        {
+            throw ParseError(parsed.Error!);
+        }
+
+        var result = binder.Bind(parsed.Query!, facts.GetValue(instanceModels, m => new ModelFacts(m.Set)));
+        if (!result.Succeeded)
+        {
+            throw QueryError(result.Error!.Cause, result.Error.Action);
+        }
+
+        // A plain bound cache: cleared when full, which is rare (it holds distinct query texts).
+        if (bound.Count >= MaxCachedQueries)
+        {
+            bound.Clear();
+        }
+
+        bound[key] = result.Query!;
+        return result.Query!;
+    }
 
     private async Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, CancellationToken cancellationToken)
     {
@@ -197,18 +224,20 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
     /// <summary>The binder's view of an instance's models: a model and the models that extend it.</summary>
     private sealed class ModelFacts(ModelSet set) : IQueryModelFacts
     {
-        public IReadOnlyList<string> ModelAndDescendants(string modelId)
+        private readonly ConcurrentDictionary<string, IReadOnlyList<string>> closures = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<string> ModelAndDescendants(string modelId) => closures.GetOrAdd(modelId, id =>
         {
-            var result = new List<string> { modelId };
-            foreach (var (id, info) in set.Interfaces)
+            var result = new List<string> { id };
+            foreach (var (other, info) in set.Interfaces)
             {
-                if (!string.Equals(id, modelId, StringComparison.Ordinal) && info.Ancestors.Contains(modelId))
+                if (!string.Equals(other, id, StringComparison.Ordinal) && info.Ancestors.Contains(id))
                 {
-                    result.Add(id);
+                    result.Add(other);
                 }
             }
 
             return result;
-        }
+        });
     }
 }

@@ -20,6 +20,7 @@ public static class DoppelCli
         LoginCommands.CreateLogin,
         LoginCommands.CreateLogout,
         LoginCommands.CreateAccount,
+        ArmCommands.CreateGroup,
         DtCommands.Create,
         DtdlCommands.Create,
     ];

@@ -35,7 +35,13 @@ internal static class DtCommands
             TwinCreate(examples), TwinShow(examples), TwinUpdate(examples), TwinDelete(examples), TwinQuery(examples),
             Relationships(examples), Components(examples), Telemetry(examples),
         };
-        return new Command("dt", "An Azure Digital Twins instance's data, as 'az dt' works with it.") { Models(examples), twin };
+        var dt = new Command("dt", "Azure Digital Twins instances and their data, as 'az dt' works with them.") { Models(examples), twin };
+        foreach (var lifecycle in ArmCommands.CreateInstanceCommands(examples))
+        {
+            dt.Subcommands.Add(lifecycle);
+        }
+
+        return dt;
     }
 
     // ---- models ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ public sealed class CliServer : IAsyncLifetime, IDisposable
     public const string AdminPassword = "Cl1-Adm1n-Passw0rd!";
     public const string Instance = "cli";
 
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
     private readonly StringWriter _error = new();
     private Task<int>? _run;
 
@@ -27,7 +27,39 @@ public sealed class CliServer : IAsyncLifetime, IDisposable
 
     public string CaPath => Data.Combine("ca.crt");
 
+    /// <summary>The subscription the administrator owns (started with --subscription and --subscription-owner).</summary>
+    public const string SubscriptionId = "5c1a2b3d-0000-4000-8000-00000000c1c1";
+
+    /// <summary>
+    /// Starts the server, learns the administrator's object id from a token, and starts it again with a
+    /// subscription the administrator owns (ARM has no API that creates subscriptions, and the id is made at first start).
+    /// </summary>
     public async Task InitializeAsync()
+    {
+        await StartAsync([]);
+        var owner = await AdministratorObjectIdAsync();
+        await _stop.CancelAsync();
+        await _run!;
+        _stop = new CancellationTokenSource();
+        await StartAsync(["--subscription", SubscriptionId, "--subscription-owner", owner]);
+    }
+
+    private async Task<string> AdministratorObjectIdAsync()
+    {
+        using var client = new TrustingClient(CaPath);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "04b07795-8ddb-461a-bbee-02f9e1bf7b46", ["username"] = AdminName,
+            ["password"] = AdminPassword, ["scope"] = "https://management.azure.com/.default",
+        });
+        using var response = await client.Http.PostAsync(new Uri($"{Origin}/doppel.local/oauth2/v2.0/token"), form);
+        var token = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        payload += new string('=', (4 - (payload.Length % 4)) % 4);
+        return System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload)).RootElement.GetProperty("oid").GetString()!;
+    }
+
+    private async Task StartAsync(string[] extra)
     {
         var context = new ServerRunContext
         {
@@ -36,7 +68,7 @@ public sealed class CliServer : IAsyncLifetime, IDisposable
             GetEnvironmentVariable = name => name == "DOPPEL_ADMIN_PASSWORD" ? AdminPassword : null,
             LoggerProvider = new CapturingLoggerProvider(),
         };
-        string[] args = ["--data-dir", Data.Path, "--port", Port.ToString(CultureInfo.InvariantCulture), "--instance", Instance];
+        string[] args = ["--data-dir", Data.Path, "--port", Port.ToString(CultureInfo.InvariantCulture), "--instance", Instance, .. extra];
         _run = Task.Run(() => ServerApp.RunAsync(args, context, _stop.Token));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Doppel.Cli.Tests.Server;
+
+/// <summary>The control-plane commands against a real server: resource groups and instances, as az does them.</summary>
+public sealed class CliControlPlaneTests(CliServer server) : IClassFixture<CliServer>
+{
+    [Fact]
+    public void A_resource_group_and_an_instance_are_created_shown_listed_and_deleted_with_the_deployment_awaited()
+    {
+        using var user = server.NewUser();
+        user.LoginAsAdmin();
+
+        var group = user.Run("group", "create", "-n", "cli-rg", "-l", "local", "--query", "name", "-o", "tsv");
+        var created = user.Run("dt", "create", "-n", "cli-twins", "-g", "cli-rg");
+        var hostName = user.Run("dt", "show", "-n", "cli-twins", "--query", "properties.hostName", "-o", "tsv");
+        var listed = user.Run("dt", "list", "-g", "cli-rg", "--query", "[].name", "-o", "tsv");
+        var groups = user.Run("group", "list", "--query", "[].name", "-o", "tsv");
+        var taken = user.Run("dt", "create", "-n", "cli-twins", "-g", "cli-rg");
+        var badName = user.Run("dt", "create", "-n", "-bad-", "-g", "cli-rg");
+        var deleted = user.Run("dt", "delete", "-n", "cli-twins");
+        var gone = user.Run("dt", "show", "-n", "cli-twins");
+        var groupDeleted = user.Run("group", "delete", "-n", "cli-rg");
+
+        Assert.True(group.ExitCode == 0, group.ToString());
+        Assert.Equal("cli-rg", group.Out.Trim());
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Equal("Succeeded", JsonDocument.Parse(created.Out).RootElement.GetProperty("properties").GetProperty("provisioningState").GetString());
+        Assert.StartsWith("cli-twins.api.local.", hostName.Out.Trim(), StringComparison.Ordinal);
+        Assert.Equal(["cli-twins"], listed.OutLines);
+        Assert.Contains("cli-rg", groups.OutLines);
+        Assert.Equal(0, taken.ExitCode);
+        Assert.Equal(1, badName.ExitCode);
+        Assert.StartsWith("doppel: error:", badName.Error, StringComparison.Ordinal);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Equal(3, gone.ExitCode);
+        Assert.True(groupDeleted.ExitCode == 0, groupDeleted.ToString());
+    }
+}

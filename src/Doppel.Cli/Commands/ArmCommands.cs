@@ -97,7 +97,95 @@ internal static class ArmCommands
             return null;
         });
         examples.Add(delete, "doppel dt delete -n my-instance");
-        return [create, show, list, delete];
+        return [create, show, list, delete, RoleAssignments(examples, name, group)];
+    }
+
+    /// <summary><c>doppel dt role-assignment</c>: who may use an instance's data (az dt role-assignment).</summary>
+    private static Command RoleAssignments(CliExamples examples, Option<string> name, Option<string?> group)
+    {
+        const string Version = "api-version=2022-04-01";
+        var assignee = new Option<string>("--assignee") { Description = "The principal: an object id, or a user name the directory knows.", Required = true };
+        var role = new Option<string>("--role") { Description = "The role's name or id. Default: Azure Digital Twins Data Owner.", DefaultValueFactory = _ => "Azure Digital Twins Data Owner" };
+        var optionalAssignee = new Option<string?>("--assignee") { Description = "Only assignments of this principal (object id or user name)." };
+        var optionalRole = new Option<string?>("--role") { Description = "Only assignments of this role (name or id)." };
+
+        var create = new Command("create", "Give a principal a role on the instance.") { name, group, Subscription, assignee, role };
+        Act(create, async (arm, c, p, ct) =>
+        {
+            var scope = (string)(await FindAsync(arm, p, p.GetValue(name)!, p.GetValue(group), ct))["id"]!;
+            var definition = await RoleAsync(arm, scope, p.GetValue(role)!, ct);
+            var principal = await PrincipalAsync(c, p.GetValue(assignee)!, ct);
+            var body = new JsonObject { ["properties"] = new JsonObject { ["roleDefinitionId"] = definition, ["principalId"] = principal } };
+            return (await arm.SendAsync(HttpMethod.Put, $"{scope}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?{Version}", body, ct)).Body;
+        });
+        examples.Add(create, "doppel dt role-assignment create -n my-instance --assignee admin@doppel.local --role \"Azure Digital Twins Data Owner\"");
+
+        var list = new Command("list", "List the role assignments on the instance.") { name, group, Subscription, optionalAssignee, optionalRole };
+        Act(list, async (arm, c, p, ct) => await AssignmentsAsync(arm, c, p, name, group, optionalAssignee, optionalRole, ct));
+        examples.Add(list, "doppel dt role-assignment list -n my-instance -o table");
+
+        var delete = new Command("delete", "Remove role assignments from the instance.") { name, group, Subscription, optionalAssignee, optionalRole };
+        Act(delete, async (arm, c, p, ct) =>
+        {
+            // Only the instance's own assignments: inherited ones belong to the resource group or subscription.
+            var scope = (string)(await FindAsync(arm, p, p.GetValue(name)!, p.GetValue(group), ct))["id"]!;
+            var own = (await AssignmentsAsync(arm, c, p, name, group, optionalAssignee, optionalRole, ct)).OfType<JsonObject>()
+                .Where(a => string.Equals((string?)a["properties"]?["scope"], scope, StringComparison.OrdinalIgnoreCase));
+            foreach (var assignment in own)
+            {
+                await arm.SendAsync(HttpMethod.Delete, $"{(string)assignment["id"]!}?{Version}", null, ct);
+            }
+
+            return null;
+        });
+        examples.Add(delete, "doppel dt role-assignment delete -n my-instance --assignee admin@doppel.local");
+        return new Command("role-assignment", "Role assignments on an instance.") { create, list, delete };
+
+        async Task<JsonArray> AssignmentsAsync(ArmClient arm, CliContext c, ParseResult p, Option<string> n, Option<string?> g, Option<string?> who, Option<string?> what, CancellationToken ct)
+        {
+            var scope = (string)(await FindAsync(arm, p, p.GetValue(n)!, p.GetValue(g), ct))["id"]!;
+            var all = (await arm.SendAsync(HttpMethod.Get, $"{scope}/providers/Microsoft.Authorization/roleAssignments?{Version}", null, ct)).Body?["value"]?.AsArray() ?? [];
+            var principal = p.GetValue(who) is { } w ? await PrincipalAsync(c, w, ct) : null;
+            var definition = p.GetValue(what) is { } r ? await RoleAsync(arm, scope, r, ct) : null;
+            return [.. all.OfType<JsonObject>()
+                .Where(a => principal is null || string.Equals((string?)a["properties"]?["principalId"], principal, StringComparison.OrdinalIgnoreCase))
+                .Where(a => definition is null || ((string?)a["properties"]?["roleDefinitionId"])?.EndsWith(definition[(definition.LastIndexOf('/') + 1)..], StringComparison.OrdinalIgnoreCase) == true)
+                .Select(a => a.DeepClone())];
+        }
+    }
+
+    /// <summary>The role definition's id for a role name (or id), looked up at the scope.</summary>
+    private static async Task<string> RoleAsync(ArmClient arm, string scope, string role, CancellationToken ct)
+    {
+        var filter = Guid.TryParse(role, out _) ? string.Empty : $"&$filter={Uri.EscapeDataString($"roleName eq '{role.Replace("'", "''", StringComparison.Ordinal)}'")}";
+        var roles = (await arm.SendAsync(HttpMethod.Get, $"{scope}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01{filter}", null, ct)).Body?["value"]?.AsArray() ?? [];
+        return roles.OfType<JsonObject>()
+            .Where(r => !Guid.TryParse(role, out _) || ((string?)r["name"])?.Equals(role, StringComparison.OrdinalIgnoreCase) == true)
+            .Select(r => (string?)r["id"]).FirstOrDefault(id => id is not null)
+            ?? throw new CliException(ExitCodes.NotFound, $"There is no role '{role}'.");
+    }
+
+    /// <summary>An object id as given, or the id the directory (Graph) has for a user name.</summary>
+    private static async Task<string> PrincipalAsync(CliContext context, string assignee, CancellationToken ct)
+    {
+        if (Guid.TryParse(assignee, out var id))
+        {
+            return id.ToString("D");
+        }
+
+        var profile = context.Config.RequireProfile();
+        var token = await new CliTokens(context.Config, profile, context.Http).GetTokenAsync("https://graph.microsoft.com/.default", ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{profile.Server.TrimEnd('/')}/v1.0/users/{Uri.EscapeDataString(assignee)}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await context.Http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CliException(response.StatusCode == System.Net.HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid,
+                $"The directory does not know the user '{assignee}' ({(int)response.StatusCode}).");
+        }
+
+        return (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["id"]
+            ?? throw new CliException(ExitCodes.Invalid, $"The directory gave no id for '{assignee}'.");
     }
 
     private static Option<string> RequiredGroup() => new("--resource-group", "-g") { Description = "The resource group.", Required = true };

@@ -37,3 +37,34 @@ public sealed class CliControlPlaneTests(CliServer server) : IClassFixture<CliSe
         Assert.True(groupDeleted.ExitCode == 0, groupDeleted.ToString());
     }
 }
+
+/// <summary>The walkthrough from a terminal: an instance, a data role for oneself, then its data.</summary>
+public sealed class CliWalkthroughTests(CliServer server) : IClassFixture<CliServer>
+{
+    [Fact]
+    public async Task A_data_role_given_with_role_assignment_opens_the_instances_data_and_removing_it_closes_it()
+    {
+        using var user = server.NewUser();
+        user.LoginAsAdmin();
+        Assert.Equal(0, user.Run("group", "create", "-n", "walk-rg").ExitCode);
+        Assert.Equal(0, user.Run("dt", "create", "-n", "walk-twins", "-g", "walk-rg", "-o", "none").ExitCode);
+
+        var before = user.Run("dt", "model", "list", "-n", "walk-twins");
+        var granted = user.Run("dt", "role-assignment", "create", "-n", "walk-twins", "--assignee", CliServer.AdminName, "--role", "Azure Digital Twins Data Owner");
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var models = user.Run("dt", "model", "create", "-n", "walk-twins", "--models", """{"@id":"dtmi:walk:Room;1","@type":"Interface","@context":"dtmi:dtdl:context;3"}""", "-o", "none");
+        var listed = user.Run("dt", "role-assignment", "list", "-n", "walk-twins", "--role", "Azure Digital Twins Data Owner", "--query", "length(@)", "-o", "tsv");
+        var revoked = user.Run("dt", "role-assignment", "delete", "-n", "walk-twins", "--assignee", CliServer.AdminName);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var after = user.Run("dt", "model", "list", "-n", "walk-twins");
+
+        Assert.Equal(1, before.ExitCode);
+        Assert.Contains("(Forbidden)", before.Error, StringComparison.Ordinal);
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        Assert.True(models.ExitCode == 0, models.ToString());
+        Assert.Equal("1", listed.Out.Trim());
+        Assert.Equal(0, revoked.ExitCode);
+        Assert.Equal(1, after.ExitCode);
+        Assert.Equal(0, user.Run("group", "delete", "-n", "walk-rg").ExitCode);
+    }
+}

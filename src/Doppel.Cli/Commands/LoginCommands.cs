@@ -115,7 +115,36 @@ internal static class LoginCommands
         show.SetAction((parseResult, ct) => CliContext.RunAsync(parseResult, (context, _) =>
             Task.FromResult<JsonNode?>(Account(context.Config.RequireProfile())), ct));
         examples.Add(show, "doppel account show", "doppel account show --query user.name -o tsv");
-        return new Command("account", "The signed-in account.") { show };
+
+        var list = new Command("list", "List the subscriptions the account holds a role in; isDefault marks the one commands use.");
+        list.SetAction((parseResult, ct) => CliContext.RunAsync(parseResult, async (context, token) =>
+        {
+            var profile = context.Config.RequireProfile();
+            var subscriptions = await ArmClient.For(context).SubscriptionsAsync(token);
+            foreach (var subscription in subscriptions.OfType<JsonObject>())
+            {
+                var id = (string?)subscription["subscriptionId"];
+                subscription["isDefault"] = profile.SubscriptionId is null ? subscriptions.Count == 1 : string.Equals(id, profile.SubscriptionId, StringComparison.OrdinalIgnoreCase);
+            }
+
+            return subscriptions;
+        }, ct));
+        examples.Add(list, "doppel account list -o table");
+
+        var subscriptionOption = new Option<string>("--subscription", "-s") { Description = "The subscription id to use by default.", Required = true };
+        var set = new Command("set", "Choose the subscription commands use when they name none.") { subscriptionOption };
+        set.SetAction((parseResult, ct) => CliContext.RunAsync(parseResult, async (context, token) =>
+        {
+            var profile = context.Config.RequireProfile();
+            var wanted = parseResult.GetValue(subscriptionOption)!;
+            var known = (await ArmClient.For(context).SubscriptionsAsync(token)).OfType<JsonObject>().Select(s => (string?)s["subscriptionId"]).OfType<string>().ToList();
+            var match = known.FirstOrDefault(id => string.Equals(id, wanted, StringComparison.OrdinalIgnoreCase))
+                ?? throw new CliException(ExitCodes.NotFound, $"The account has no subscription '{wanted}'. Run 'doppel account list'.");
+            context.Config.WriteProfile(profile with { SubscriptionId = match });
+            return null;
+        }, ct));
+        examples.Add(set, "doppel account set --subscription 5c1a2b3d-0000-4000-8000-00000000c1c1");
+        return new Command("account", "The signed-in account and its subscriptions.") { show, list, set };
     }
 
     /// <summary>The account as <c>az account show</c> shapes it (without subscriptions, which the control plane adds).</summary>
@@ -125,6 +154,7 @@ internal static class LoginCommands
         ["server"] = profile.Server,
         ["tenantId"] = profile.TenantId,
         ["user"] = new JsonObject { ["name"] = profile.UserName, ["type"] = profile.UserType },
+        ["id"] = profile.SubscriptionId,
     };
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();

@@ -31,15 +31,24 @@ internal sealed class ArmClient(CliContext context, CliProfile profile, CliToken
             return given;
         }
 
+        if (profile.SubscriptionId is { Length: > 0 } chosen)
+        {
+            return chosen;
+        }
+
         var (body, _, _) = await SendAsync(HttpMethod.Get, "/subscriptions?api-version=2022-12-01", null, cancellationToken).ConfigureAwait(false);
         var ids = (body?["value"]?.AsArray() ?? []).Select(s => (string?)s?["subscriptionId"]).OfType<string>().ToList();
         return ids.Count switch
         {
             1 => ids[0],
             0 => throw new CliException(ExitCodes.Invalid, "The signed-in account has no subscription; the server's --subscription-owner must name it."),
-            _ => throw new CliException(ExitCodes.UsageError, $"The account sees {ids.Count} subscriptions: pass --subscription ({string.Join(", ", ids)})."),
+            _ => throw new CliException(ExitCodes.UsageError, $"The account sees {ids.Count} subscriptions: pass --subscription or run 'doppel account set --subscription ID' ({string.Join(", ", ids)})."),
         };
     }
+
+    /// <summary>The subscriptions the caller holds a role in, as ARM lists them.</summary>
+    public async Task<JsonArray> SubscriptionsAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(HttpMethod.Get, "/subscriptions?api-version=2022-12-01", null, cancellationToken).ConfigureAwait(false)).Body?["value"]?.DeepClone().AsArray() ?? [];
 
     public async Task<(JsonNode? Body, HttpStatusCode Status, HttpResponseHeaders Headers)> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, CancellationToken cancellationToken)
     {

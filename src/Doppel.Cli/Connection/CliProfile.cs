@@ -13,6 +13,9 @@ namespace Doppel.Cli.Connection;
 /// <param name="Directory">The tenant as given at login (id or domain): the authority's path, which the cached sign-in belongs to.</param>
 internal sealed record CliProfile(string Server, string TenantId, string? CaFile, string UserType, string UserName, string? Directory = null)
 {
+    /// <summary>The subscription chosen with <c>doppel account set</c>, used when a command names none.</summary>
+    public string? SubscriptionId { get; init; }
+
     /// <summary>The tenant segment of the authority the CLI signs in at.</summary>
     public string Authority => Directory ?? TenantId;
 }

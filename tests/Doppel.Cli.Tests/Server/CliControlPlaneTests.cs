@@ -68,3 +68,25 @@ public sealed class CliWalkthroughTests(CliServer server) : IClassFixture<CliSer
         Assert.Equal(0, user.Run("group", "delete", "-n", "walk-rg").ExitCode);
     }
 }
+
+/// <summary><c>doppel account list|set</c>: the subscriptions of the signed-in account.</summary>
+public sealed class CliAccountTests(CliServer server) : IClassFixture<CliServer>
+{
+    [Fact]
+    public void Account_list_shows_the_owned_subscription_and_account_set_makes_it_the_default_and_refuses_unknown_ones()
+    {
+        using var user = server.NewUser();
+        user.LoginAsAdmin();
+
+        var listed = user.Run("account", "list", "--query", "[].subscriptionId", "-o", "tsv");
+        var set = user.Run("account", "set", "--subscription", CliServer.SubscriptionId);
+        var shown = user.Run("account", "show", "--query", "id", "-o", "tsv");
+        var unknown = user.Run("account", "set", "--subscription", "00000000-0000-0000-0000-000000000000");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal([CliServer.SubscriptionId], listed.OutLines);
+        Assert.Equal(0, set.ExitCode);
+        Assert.Equal(CliServer.SubscriptionId, shown.Out.Trim());
+        Assert.Equal(3, unknown.ExitCode);
+    }
+}

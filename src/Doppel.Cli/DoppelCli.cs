@@ -21,6 +21,7 @@ public static class DoppelCli
         LoginCommands.CreateLogout,
         LoginCommands.CreateAccount,
         ArmCommands.CreateGroup,
+        AdCommands.Create,
         DtCommands.Create,
         DtdlCommands.Create,
     ];

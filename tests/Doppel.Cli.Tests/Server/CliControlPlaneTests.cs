@@ -90,3 +90,33 @@ public sealed class CliAccountTests(CliServer server) : IClassFixture<CliServer>
         Assert.Equal(3, unknown.ExitCode);
     }
 }
+
+/// <summary><c>doppel ad</c>: an app registration made, given the ADT permission and a secret, then signed in as.</summary>
+public sealed class CliDirectoryTests(CliServer server) : IClassFixture<CliServer>
+{
+    [Fact]
+    public void An_app_registered_with_a_secret_and_the_ADT_permission_can_sign_in_as_a_service_principal()
+    {
+        using var admin = server.NewUser();
+        using var app = server.NewUser();
+        admin.LoginAsAdmin();
+
+        var created = admin.Run("ad", "app", "create", "--display-name", "cli-app", "--public-client-redirect-uris", "http://localhost", "--query", "appId", "-o", "tsv");
+        var appId = created.Out.Trim();
+        var permission = admin.Run("ad", "app", "permission", "add", "--id", appId, "--api", "0b07f429-9f4b-4714-9392-cc5e8e80c8b0", "--api-permissions", "4589bd03-58cb-4e6c-b17f-b580e39652f8=Scope", "--query", "[0].resourceAccess[0].id", "-o", "tsv");
+        var principal = admin.Run("ad", "sp", "create", "--id", appId);
+        var secret = admin.Run("ad", "app", "credential", "reset", "--id", "cli-app", "--query", "password", "-o", "tsv");
+        var login = app.Run("login", "--server", server.Origin, "--ca-file", server.CaPath, "--service-principal", "-u", appId, "-p", secret.Out.Trim(), "--query", "user.type", "-o", "tsv");
+        var badPermission = admin.Run("ad", "app", "permission", "add", "--id", appId, "--api", "0b07f429-9f4b-4714-9392-cc5e8e80c8b0", "--api-permissions", "nonsense");
+        var missing = admin.Run("ad", "app", "show", "--id", "no-such-app");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.True(Guid.TryParse(appId, out _), appId);
+        Assert.Equal("4589bd03-58cb-4e6c-b17f-b580e39652f8", permission.Out.Trim());
+        Assert.True(principal.ExitCode == 0, principal.ToString());
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Equal("servicePrincipal", login.Out.Trim());
+        Assert.Equal(2, badPermission.ExitCode);
+        Assert.Equal(3, missing.ExitCode);
+    }
+}

@@ -22,6 +22,7 @@ public static class DoppelCli
         LoginCommands.CreateAccount,
         ArmCommands.CreateGroup,
         AdCommands.Create,
+        SetupCommand.Create,
         DtCommands.Create,
         DtdlCommands.Create,
     ];

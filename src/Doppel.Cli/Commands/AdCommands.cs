@@ -180,7 +180,7 @@ internal static class AdCommands
             ?? throw new CliException(ExitCodes.NotFound, $"There is no app registration '{id}'.");
     }
 
-    private static async Task<JsonNode?> GraphAsync(CliContext context, HttpMethod method, string path, JsonNode? body, CancellationToken ct)
+    internal static async Task<JsonNode?> GraphAsync(CliContext context, HttpMethod method, string path, JsonNode? body, CancellationToken ct)
     {
         var profile = context.Config.RequireProfile();
         var token = await new CliTokens(context.Config, profile, context.Http).GetTokenAsync(GraphScope, ct);

@@ -155,7 +155,7 @@ internal static class ArmCommands
     }
 
     /// <summary>The role definition's id for a role name (or id), looked up at the scope.</summary>
-    private static async Task<string> RoleAsync(ArmClient arm, string scope, string role, CancellationToken ct)
+    internal static async Task<string> RoleAsync(ArmClient arm, string scope, string role, CancellationToken ct)
     {
         var filter = Guid.TryParse(role, out _) ? string.Empty : $"&$filter={Uri.EscapeDataString($"roleName eq '{role.Replace("'", "''", StringComparison.Ordinal)}'")}";
         var roles = (await arm.SendAsync(HttpMethod.Get, $"{scope}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01{filter}", null, ct)).Body?["value"]?.AsArray() ?? [];

@@ -120,3 +120,29 @@ public sealed class CliDirectoryTests(CliServer server) : IClassFixture<CliServe
         Assert.Equal(3, missing.ExitCode);
     }
 }
+
+/// <summary><c>doppel setup</c>: the walkthrough in one command.</summary>
+public sealed class CliSetupTests(CliServer server) : IClassFixture<CliServer>
+{
+    [Fact]
+    public async Task Setup_makes_the_instance_gives_the_user_Data_Owner_registers_the_app_and_prints_what_to_note()
+    {
+        using var user = server.NewUser();
+        user.LoginAsAdmin();
+
+        var setup = user.Run("setup", "-n", "setup-twins", "-g", "setup-rg", "-l", "local", "--app", "setup-client");
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var models = user.Run("dt", "model", "list", "-n", "setup-twins");
+        var app = user.Run("ad", "app", "show", "--id", "setup-client", "--query", "requiredResourceAccess[0].resourceAppId", "-o", "tsv");
+
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+        var noted = System.Text.Json.JsonDocument.Parse(setup.Out).RootElement;
+        Assert.Equal("setup-twins", noted.GetProperty("instanceName").GetString());
+        Assert.Equal("setup-rg", noted.GetProperty("resourceGroup").GetString());
+        Assert.StartsWith("setup-twins.api.local.", noted.GetProperty("hostName").GetString(), StringComparison.Ordinal);
+        Assert.True(Guid.TryParse(noted.GetProperty("clientId").GetString(), out _));
+        Assert.True(Guid.TryParse(noted.GetProperty("tenantId").GetString(), out _));
+        Assert.True(models.ExitCode == 0, models.ToString());
+        Assert.Equal("0b07f429-9f4b-4714-9392-cc5e8e80c8b0", app.Out.Trim());
+    }
+}

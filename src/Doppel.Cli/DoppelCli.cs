@@ -23,6 +23,8 @@ public static class DoppelCli
         ArmCommands.CreateGroup,
         AdCommands.Create,
         SetupCommand.Create,
+        CompletionCommand.Create,
+        CompletionCommand.CreateComplete,
         DtCommands.Create,
         DtdlCommands.Create,
     ];

@@ -10,7 +10,7 @@ namespace Doppel.Cli;
 public sealed record CliConsole(TextWriter Out, TextWriter Error)
 {
     /// <summary>The process's standard output and standard error.</summary>
-    public static CliConsole Standard { get; } = new(Console.Out, Console.Error) { IsTerminal = !Console.IsOutputRedirected };
+    public static CliConsole Standard { get; } = new(Console.Out, Console.Error) { IsTerminal = !Console.IsOutputRedirected && !Console.IsErrorRedirected };
 
     /// <summary>
     /// Environment variables that win over the process's (tests set <c>DOPPEL_CONFIG_DIR</c> here, since tests run

@@ -90,27 +90,39 @@ internal sealed class ArmClient(CliContext context, CliProfile profile, CliToken
             return;
         }
 
+        // A spinner on standard error, only on a terminal: scripts and pipes see nothing but the result.
+        var spinner = context.Console.IsTerminal ? context.Console.Error : null;
+        const string Frames = "|/-\\";
+        var frame = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            var (body, code, _) = await SendAsync(HttpMethod.Get, status, null, cancellationToken).ConfigureAwait(false);
-            var state = (string?)body?["status"];
-            if (state is null && code != HttpStatusCode.Accepted)
+            while (DateTime.UtcNow < deadline)
             {
-                return;
-            }
-
-            switch (state)
-            {
-                case "Succeeded":
+                spinner?.Write($"\r{Frames[frame++ % Frames.Length]} Running ..");
+                var (body, code, _) = await SendAsync(HttpMethod.Get, status, null, cancellationToken).ConfigureAwait(false);
+                var state = (string?)body?["status"];
+                if (state is null && code != HttpStatusCode.Accepted)
+                {
                     return;
-                case "Failed" or "Canceled":
-                    throw new CliException(ExitCodes.Invalid, $"The operation {state.ToLowerInvariant()}: {(string?)body?["error"]?["message"]} ({(string?)body?["error"]?["code"]})");
+                }
+
+                switch (state)
+                {
+                    case "Succeeded":
+                        return;
+                    case "Failed" or "Canceled":
+                        throw new CliException(ExitCodes.Invalid, $"The operation {state.ToLowerInvariant()}: {(string?)body?["error"]?["message"]} ({(string?)body?["error"]?["code"]})");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            throw new CliException(ExitCodes.Invalid, "The operation did not end within 10 minutes.");
         }
-
-        throw new CliException(ExitCodes.Invalid, "The operation did not end within 10 minutes.");
+        finally
+        {
+            spinner?.Write("\r           \r");
+        }
     }
 }

@@ -21,6 +21,11 @@ internal sealed class SqliteDb : IDisposable
     private const int MaxCachedCommands = 128;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
+    // Query texts are as many as users write: a small cache of their prepared commands, emptied when full, so that
+    // a query asked again (the next page, the same dashboard query) skips SQLite's prepare.
+    private const int MaxCachedQueries = 32;
+    private readonly Dictionary<string, SqliteCommand> _queries = new(StringComparer.Ordinal);
+
     public SqliteDb(SqliteConnection connection)
     {
         Connection = connection;
@@ -41,6 +46,36 @@ internal sealed class SqliteDb : IDisposable
             {
                 _commands[sql] = command;
             }
+        }
+
+        command.Transaction = Transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    /// <summary>A command for a compiled query, prepared once per connection while it stays in the small cache.</summary>
+    public SqliteCommand QueryCommand(string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters)
+    {
+        if (!_queries.TryGetValue(sql, out var command))
+        {
+            if (_queries.Count >= MaxCachedQueries)
+            {
+                foreach (var old in _queries.Values)
+                {
+                    old.Dispose();
+                }
+
+                _queries.Clear();
+            }
+
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _queries[sql] = command;
         }
 
         command.Transaction = Transaction;
@@ -95,6 +130,12 @@ internal sealed class SqliteDb : IDisposable
         }
 
         _commands.Clear();
+        foreach (var command in _queries.Values)
+        {
+            command.Dispose();
+        }
+
+        _queries.Clear();
         Connection.Dispose();
     }
 }

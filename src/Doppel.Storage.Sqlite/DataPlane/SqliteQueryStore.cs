@@ -117,13 +117,8 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
             using var interrupt = deadline.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(handle));
             try
             {
-                // Not db.Command: query texts are as many as the queries users write; prepared per run, not kept.
-                await using var command = connection.CreateCommand();
-                command.CommandText = statement.Text;
-                foreach (var (name, value) in statement.Parameters)
-                {
-                    command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                }
+                // Not db.Command, whose cache holds the stores' constant SQL: query texts have a small cache of their own.
+                var command = db.QueryCommand(statement.Text, statement.Parameters);
 
                 var rows = new List<object?[]>();
                 await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);

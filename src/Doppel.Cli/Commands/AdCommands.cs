@@ -195,18 +195,7 @@ internal static class AdCommands
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            string? code = null, message = null;
-            try
-            {
-                var error = JsonNode.Parse(text)?["error"];
-                (code, message) = ((string?)error?["code"], (string?)error?["message"]);
-            }
-            catch (JsonException)
-            {
-            }
-
-            throw new CliException(response.StatusCode == System.Net.HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid,
-                message is null ? $"the directory answered {(int)response.StatusCode} {response.StatusCode}" : $"{message} ({code})");
+            throw CliException.FromResponse(response.StatusCode, text, "the directory");
         }
 
         return text.Length == 0 ? null : JsonNode.Parse(text);

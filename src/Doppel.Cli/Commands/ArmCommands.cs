@@ -173,19 +173,17 @@ internal static class ArmCommands
             return id.ToString("D");
         }
 
-        var profile = context.Config.RequireProfile();
-        var token = await new CliTokens(context.Config, profile, context.Http).GetTokenAsync("https://graph.microsoft.com/.default", ct);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{profile.Server.TrimEnd('/')}/v1.0/users/{Uri.EscapeDataString(assignee)}");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await context.Http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
+        JsonNode? user;
+        try
         {
-            throw new CliException(response.StatusCode == System.Net.HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid,
-                $"The directory does not know the user '{assignee}' ({(int)response.StatusCode}).");
+            user = await AdCommands.GraphAsync(context, HttpMethod.Get, $"users/{Uri.EscapeDataString(assignee)}", null, ct);
+        }
+        catch (CliException ex) when (ex.ExitCode == ExitCodes.NotFound)
+        {
+            throw new CliException(ExitCodes.NotFound, $"The directory does not know the user '{assignee}'.");
         }
 
-        return (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["id"]
-            ?? throw new CliException(ExitCodes.Invalid, $"The directory gave no id for '{assignee}'.");
+        return (string?)user?["id"] ?? throw new CliException(ExitCodes.Invalid, $"The directory gave no id for '{assignee}'.");
     }
 
     private static Option<string> RequiredGroup() => new("--resource-group", "-g") { Description = "The resource group.", Required = true };

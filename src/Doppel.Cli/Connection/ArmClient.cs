@@ -64,18 +64,7 @@ internal sealed class ArmClient(CliContext context, CliProfile profile, CliToken
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            string? code = null, message = null;
-            try
-            {
-                var error = JsonNode.Parse(text)?["error"];
-                (code, message) = ((string?)error?["code"], (string?)error?["message"]);
-            }
-            catch (JsonException)
-            {
-            }
-
-            throw new CliException(response.StatusCode == HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid,
-                message is null ? $"the server answered {(int)response.StatusCode} {response.StatusCode}" : $"{message} ({code})");
+            throw CliException.FromResponse(response.StatusCode, text, "the server");
         }
 
         return (text.Length == 0 ? null : JsonNode.Parse(text), response.StatusCode, response.Headers);

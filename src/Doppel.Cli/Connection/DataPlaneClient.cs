@@ -52,7 +52,7 @@ internal sealed class DataPlaneClient(CliContext context, Uri endpoint, CliToken
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw Failure(response.StatusCode, text);
+            throw CliException.FromResponse(response.StatusCode, text, "the server");
         }
 
         return (text.Length == 0 ? null : JsonNode.Parse(text), response.Headers);
@@ -78,22 +78,5 @@ internal sealed class DataPlaneClient(CliContext context, Uri endpoint, CliToken
         }
 
         return items;
-    }
-
-    private static CliException Failure(HttpStatusCode status, string body)
-    {
-        string? code = null, message = null;
-        try
-        {
-            var error = JsonNode.Parse(body)?["error"];
-            code = (string?)error?["code"];
-            message = (string?)error?["message"];
-        }
-        catch (JsonException)
-        {
-        }
-
-        var text = message is null ? $"the server answered {(int)status} {status}" : $"{message} ({code})";
-        return new CliException(status == HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid, text);
     }
 }

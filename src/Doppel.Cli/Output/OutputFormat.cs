@@ -144,4 +144,24 @@ internal static class OutputFormat
 internal sealed class CliException(int exitCode, string message) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>
+    /// A refused HTTP call, read the way ADT, ARM and Graph all write errors (<c>{"error":{"code","message"}}</c>):
+    /// the message with the code, exit 3 for 404 and 1 otherwise.
+    /// </summary>
+    public static CliException FromResponse(System.Net.HttpStatusCode status, string body, string who)
+    {
+        string? code = null, message = null;
+        try
+        {
+            var error = JsonNode.Parse(body)?["error"];
+            (code, message) = ((string?)error?["code"], (string?)error?["message"]);
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new CliException(status == System.Net.HttpStatusCode.NotFound ? ExitCodes.NotFound : ExitCodes.Invalid,
+            message is null ? $"{who} answered {(int)status} {status}" : $"{message} ({code})");
+    }
 }

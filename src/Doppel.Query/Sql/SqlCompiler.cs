@@ -520,6 +520,14 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return sql.ToString();
         }
 
+        /// <summary>The direction of an edge read from its right node.</summary>
+        private static EdgeDirection Reversed(EdgeDirection direction) => direction switch
+        {
+            EdgeDirection.Right => EdgeDirection.Left,
+            EdgeDirection.Left => EdgeDirection.Right,
+            _ => EdgeDirection.Either,
+        };
+
         private string Names(string relationship, IReadOnlyList<string> names) => names.Count == 0
             ? string.Empty
             : $" AND {relationship}.name IN ({string.Join(", ", names.Select(n => writer.Parameter(n)))})";
@@ -539,12 +547,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             seed ??= $"SELECT id FROM twins WHERE instance_id = {writer.Instance}";
 
             // Walking backward flips which end of a relationship the walk leaves from.
-            var direction = forward ? edge.Direction : edge.Direction switch
-            {
-                EdgeDirection.Right => EdgeDirection.Left,
-                EdgeDirection.Left => EdgeDirection.Right,
-                _ => EdgeDirection.Either,
-            };
+            var direction = forward ? edge.Direction : Reversed(edge.Direction);
             // A path is the keys of the relationships it used, each "source ␂ id ␁", after a leading ␁; ids hold no
             // control characters, so "␁ source ␂ id ␁" occurs in a path exactly when that relationship was used.
             var sep = dialect.Separator(1);
@@ -619,12 +622,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 return walksThisWay ? $"SELECT n AS id FROM {cte}" : $"SELECT s AS id FROM {cte}";
             }
 
-            var direction = fromLeft ? edge.Direction : edge.Direction switch
-            {
-                EdgeDirection.Right => EdgeDirection.Left,
-                EdgeDirection.Left => EdgeDirection.Right,
-                _ => EdgeDirection.Either,
-            };
+            var direction = fromLeft ? edge.Direction : Reversed(edge.Direction);
             var names = Names("x", edge.Names);
             return direction switch
             {

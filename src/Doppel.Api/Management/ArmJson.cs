@@ -163,6 +163,17 @@ public static class ArmJson
         };
     }
 
+    /// <summary>A location of a subscription, as <c>Subscriptions_ListLocations</c> lists it.</summary>
+    public static JsonObject Location(string subscriptionId, string name) => new()
+    {
+        ["id"] = $"/subscriptions/{subscriptionId}/locations/{name}",
+        ["name"] = name,
+        ["displayName"] = name,
+        ["regionalDisplayName"] = name,
+        ["type"] = "Region",
+        ["metadata"] = new JsonObject { ["regionType"] = "Physical", ["regionCategory"] = "Recommended" },
+    };
+
     /// <summary>An activity-log entry in the shape of Azure Monitor's <c>EventData</c>.</summary>
     public static JsonObject Activity(ActivityRecord entry)
     {

@@ -33,6 +33,7 @@ public static partial class ManagementApi
 
         group.MapGet("/subscriptions", ListSubscriptionsAsync).WithName("Subscriptions_List");
         group.MapGet(Subscription, GetSubscriptionAsync).WithName("Subscriptions_Get");
+        group.MapGet(Subscription + "/locations", ListLocationsAsync).WithName("Subscriptions_ListLocations");
         group.MapGet(Subscription + "/resourcegroups", ListGroupsAsync).WithName("ResourceGroups_List");
         group.MapPut(Group, PutGroupAsync).WithName("ResourceGroups_CreateOrUpdate");
         group.MapGet(Group, GetGroupAsync).WithName("ResourceGroups_Get");
@@ -73,6 +74,13 @@ public static partial class ManagementApi
         ArmRequest.RequireApiVersion(context, null, options.SkipApiVersionCheck);
         var subscriptions = await service.ListSubscriptionsAsync(ArmRequest.Caller(context), context.RequestAborted);
         return ArmResponses.Json(ArmJson.Page(subscriptions.Select(ArmJson.Subscription), null));
+    }
+
+    private static async Task<IResult> ListLocationsAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId)
+    {
+        ArmRequest.RequireApiVersion(context, null, options.SkipApiVersionCheck);
+        var subscription = await service.GetSubscriptionAsync(ArmRequest.Caller(context), subscriptionId, context.RequestAborted);
+        return ArmResponses.Json(ArmJson.Page(service.Options.Locations.Select(l => (JsonNode)ArmJson.Location(subscription.Id, l)), null));
     }
 
     private static async Task<IResult> GetSubscriptionAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId)

@@ -51,7 +51,23 @@ public static class BuiltInApis
     /// The first-party public client (the Azure CLI's app id): preauthorized for every delegated permission of
     /// the built-in APIs, so an administrator can sign in with it before any app is registered.
     /// </summary>
-    public static FirstPartyClient Cli { get; } = new("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "Microsoft Azure CLI");
+    public static FirstPartyClient Cli { get; } = new("04b07795-8ddb-461a-bbee-02f9e1bf7b46", "Microsoft Azure CLI", _ => ["http://localhost"]);
+
+    /// <summary>
+    /// The portal's own client (the Azure portal's app id): a public client like the CLI, whose one redirect URI is
+    /// the portal's sign-in callback on the origin the browser used, so the code only ever returns to this server.
+    /// </summary>
+    public static FirstPartyClient Portal { get; } = new("c44b4083-3bb0-49c1-b47d-974e53cbdf3c", "Azure Portal", origin => [origin + PortalCallbackPath]);
+
+    /// <summary>The path of the portal's sign-in callback.</summary>
+    public const string PortalCallbackPath = "/portal/signin-oidc";
+
+    /// <summary>The first-party clients every tenant has.</summary>
+    public static IReadOnlyList<FirstPartyClient> FirstPartyClients { get; } = [Cli, Portal];
+
+    /// <summary>The first-party client with this app id, or null.</summary>
+    public static FirstPartyClient? FindFirstParty(string? appId) =>
+        FirstPartyClients.FirstOrDefault(c => string.Equals(c.AppId, appId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The built-in API with this app id, or null.</summary>
     public static BuiltInApi? FindByAppId(string appId) => All.FirstOrDefault(a => string.Equals(a.AppId, appId, StringComparison.OrdinalIgnoreCase));
@@ -87,4 +103,5 @@ public sealed record BuiltInApi(string AppId, string DisplayName, IReadOnlyList<
 /// <summary>A first-party client app present in every tenant.</summary>
 /// <param name="AppId">Its app id.</param>
 /// <param name="DisplayName">Its name.</param>
-public sealed record FirstPartyClient(string AppId, string DisplayName);
+/// <param name="RedirectUris">Its redirect URIs, given the origin the authorization request came to.</param>
+public sealed record FirstPartyClient(string AppId, string DisplayName, Func<string, IReadOnlyList<string>> RedirectUris);

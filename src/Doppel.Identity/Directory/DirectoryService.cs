@@ -80,8 +80,23 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
             await EnsureServicePrincipalAsync(tenant.Id, api.AppId, api.DisplayName, api.IdentifierUris, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await EnsureServicePrincipalAsync(tenant.Id, BuiltInApis.Cli.AppId, BuiltInApis.Cli.DisplayName, [], null, cancellationToken).ConfigureAwait(false);
+        await EnsureFirstPartyClientsAsync(tenant.Id, cancellationToken).ConfigureAwait(false);
         return tenant;
+    }
+
+    /// <summary>
+    /// Gives the tenant a service principal for each first-party client; run at every start too, so tenants created
+    /// before a client existed (the portal's) get it.
+    /// </summary>
+    public async Task EnsureFirstPartyClientsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        foreach (var client in BuiltInApis.FirstPartyClients)
+        {
+            if (await FindServicePrincipalAsync(tenantId, client.AppId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await EnsureServicePrincipalAsync(tenantId, client.AppId, client.DisplayName, [], null, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The tenant an authority URL names, by id or domain; null when there is none.</summary>

@@ -39,16 +39,16 @@ public sealed class ValidateAuthorizationRequestHandler(DirectoryService directo
             return;
         }
 
-        var isCli = string.Equals(clientId, BuiltInApis.Cli.AppId, StringComparison.OrdinalIgnoreCase);
-        var app = isCli ? null : await directory.FindApplicationAsync(tenant.Tenant.Id, clientId, context.CancellationToken).ConfigureAwait(false);
-        if (!isCli && (app is null || !string.Equals(app.AppId, clientId, StringComparison.OrdinalIgnoreCase)))
+        var firstParty = BuiltInApis.FindFirstParty(clientId);
+        var app = firstParty is not null ? null : await directory.FindApplicationAsync(tenant.Tenant.Id, clientId, context.CancellationToken).ConfigureAwait(false);
+        if (firstParty is null && (app is null || !string.Equals(app.AppId, clientId, StringComparison.OrdinalIgnoreCase)))
         {
             context.Reject(Errors.UnauthorizedClient, EntraErrors.ClientNotFound(clientId, tenant.Tenant.Id).Description);
             return;
         }
 
         IEnumerable<string> registered = app is null
-            ? ["http://localhost"]
+            ? firstParty!.RedirectUris(tenant.Origin)
             : [.. app.PublicClient.RedirectUris, .. app.Web.RedirectUris, .. app.Spa.RedirectUris];
         if (string.IsNullOrEmpty(redirect) || !registered.Any(r => RedirectMatches(r, redirect)))
         {

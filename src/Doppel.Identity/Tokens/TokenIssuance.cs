@@ -38,7 +38,8 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
         }
 
         // The client.
-        var isCli = string.Equals(request.ClientId, BuiltInApis.Cli.AppId, StringComparison.OrdinalIgnoreCase);
+        // First-party clients (the CLI, the portal) are public clients preauthorized for the built-in APIs.
+        var isCli = BuiltInApis.FindFirstParty(request.ClientId) is not null;
         var app = isCli ? null : await directory.FindApplicationAsync(tenantId, request.ClientId, cancellationToken).ConfigureAwait(false);
         if (!isCli && (app is null || !string.Equals(app.AppId, request.ClientId, StringComparison.OrdinalIgnoreCase)))
         {

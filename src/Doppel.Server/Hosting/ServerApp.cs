@@ -11,6 +11,7 @@ using Doppel.Management;
 using Doppel.Identity.Directory;
 using Doppel.Identity.Hosting;
 using Doppel.Identity.Tokens;
+using Doppel.Portal;
 using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
@@ -160,6 +161,21 @@ public static partial class ServerApp
             DataPlaneStoreFactory.CreateManagement(store),
             keys);
 
+        // The portal is a client of the APIs above, at this server's own origin; its back channel trusts exactly the
+        // certificate this server serves.
+        var portal = new PortalOptions
+        {
+            ApiOrigin = $"https://localhost:{options.Port}",
+            ClientId = BuiltInApis.Portal.AppId,
+            CreateBackchannelHandler = () => PortalBackchannel.Create(tls.ServerCertificate),
+        };
+        builder.Services.AddDoppelPortal(portal);
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{typeof(ServerApp).Assembly.GetName().Name}.staticwebassets.runtime.json")))
+        {
+            // Run from a build (dotnet run): the portal's files are served from where the build left them.
+            builder.WebHost.UseStaticWebAssets();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -202,16 +218,6 @@ public static partial class ServerApp
             LogInstance(logger, instance.Name, instance.Id);
         }
 
-        if (options.Subscriptions.Count > 0)
-        {
-            var management = app.Services.GetRequiredService<ManagementService>();
-            foreach (var subscription in options.Subscriptions)
-            {
-                await management.EnsureSubscriptionAsync(subscription, $"Doppel subscription {subscription[..8]}", options.SubscriptionTenant, options.SubscriptionOwners, cancellationToken);
-                LogSubscription(logger, subscription, options.SubscriptionOwners.Count);
-            }
-        }
-
         await keyRing.LoadAsync(cancellationToken);
         var bootstrap = await app.Services.GetRequiredService<DirectoryService>().EnsureBootstrapAsync(cancellationToken);
         if (bootstrap is not null)
@@ -220,6 +226,25 @@ public static partial class ServerApp
         }
 
         var tenants = await app.Services.GetRequiredService<DirectoryService>().ListTenantsAsync(cancellationToken);
+        if (options.Subscriptions.Count > 0)
+        {
+            // Owners may be named by object id or, for people, by user name (admin@doppel.local); the directory
+            // exists by now, so names resolve.
+            var owners = await ResolveOwnersAsync(app.Services.GetRequiredService<DirectoryService>(), tenants, options.SubscriptionOwners, cancellationToken);
+            var management = app.Services.GetRequiredService<ManagementService>();
+            foreach (var subscription in options.Subscriptions)
+            {
+                await management.EnsureSubscriptionAsync(subscription, $"Doppel subscription {subscription[..8]}", options.SubscriptionTenant, owners, cancellationToken);
+                LogSubscription(logger, subscription, owners.Count);
+            }
+        }
+
+        foreach (var tenant in tenants)
+        {
+            await app.Services.GetRequiredService<DirectoryService>().EnsureFirstPartyClientsAsync(tenant.Id, cancellationToken);
+        }
+
+        portal.TenantId = tenants.FirstOrDefault(t => t.Domain == new IdentityOptions().DefaultTenantDomain)?.Id ?? (tenants.Count > 0 ? tenants[0].Id : portal.TenantId);
 
         // WebApplication would add ASP.NET Core's authentication middleware in front of everything, and with it
         // OpenIddict's request handler on every request; the identity middleware hands only its own paths to
@@ -229,11 +254,16 @@ public static partial class ServerApp
         app.UseDoppelIdentity();
         app.UseDoppelDataPlane();
         app.UseDoppelManagement();
+        app.UseDoppelPortal();
         app.UseRouting();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapDoppelDataPlane();
         app.MapDoppelManagement();
         app.MapDoppelIdentity();
+        app.MapDoppelPortal();
 
         try
         {
@@ -253,6 +283,29 @@ public static partial class ServerApp
         await app.WaitForShutdownAsync(cancellationToken);
         LogStopped(logger);
         return ExitCodes.Success;
+    }
+
+    private static async Task<IReadOnlyList<string>> ResolveOwnersAsync(DirectoryService directory, IReadOnlyList<Tenant> tenants, IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    {
+        var resolved = new List<string>();
+        foreach (var owner in owners)
+        {
+            if (!owner.Contains('@', StringComparison.Ordinal))
+            {
+                resolved.Add(owner);
+                continue;
+            }
+
+            string? id = null;
+            foreach (var tenant in tenants)
+            {
+                id ??= (await directory.ListUsersAsync(tenant.Id, cancellationToken)).FirstOrDefault(u => string.Equals(u.UserPrincipalName, owner, StringComparison.OrdinalIgnoreCase))?.Id;
+            }
+
+            resolved.Add(id ?? throw new StartupException($"--subscription-owner {owner}: no user with that name exists in the directory"));
+        }
+
+        return resolved;
     }
 
     private static (TlsMaterial Material, Action<ILogger> Log) PrepareTls(ServerOptions options, string dataDirectory, TimeProvider timeProvider)

@@ -104,8 +104,8 @@ internal sealed class ServerCommandLine
 
     private readonly Option<string[]> _subscriptionOwners = new("--subscription-owner")
     {
-        Description = "Make the principal with this object id (a token's 'oid') Owner of every --subscription. Repeatable.",
-        HelpName = "object-id",
+        Description = "Make the principal with this object id (a token's 'oid'), or the user with this user name, Owner of every --subscription. Repeatable.",
+        HelpName = "object-id|user-name",
         Arity = ArgumentArity.ZeroOrMore,
     };
 

@@ -31,6 +31,8 @@ public static partial class ServerApp
 {
     private const string Prefix = "doppel";
     private const string DebugVariable = "DOPPEL_DEBUG";
+    private static readonly string ServerAssemblyName = typeof(ServerApp).Assembly.GetName().Name!;
+    private static readonly string StaticAssetsManifest = Path.Combine(AppContext.BaseDirectory, $"{ServerAssemblyName}.staticwebassets.endpoints.json");
 
     /// <summary>Runs the server to completion and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(string[] args, ServerRunContext context, CancellationToken cancellationToken)
@@ -100,6 +102,9 @@ public static partial class ServerApp
             // appsettings.json in the user's working directory is not picked up.
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
+            // Named after the server, not the entry assembly, which is a test host when a test runs it in-process:
+            // the name picks the static web assets manifests of the portal's files.
+            ApplicationName = ServerAssemblyName,
         });
         ConfigureLogging(builder.Logging, options, context);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -170,7 +175,7 @@ public static partial class ServerApp
             CreateBackchannelHandler = () => PortalBackchannel.Create(tls.ServerCertificate),
         };
         builder.Services.AddDoppelPortal(portal);
-        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{typeof(ServerApp).Assembly.GetName().Name}.staticwebassets.runtime.json")))
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{ServerAssemblyName}.staticwebassets.runtime.json")))
         {
             // Run from a build (dotnet run): the portal's files are served from where the build left them.
             builder.WebHost.UseStaticWebAssets();
@@ -258,7 +263,15 @@ public static partial class ServerApp
         app.UseRouting();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        if (File.Exists(StaticAssetsManifest))
+        {
+            app.MapStaticAssets(StaticAssetsManifest);
+        }
+        else
+        {
+            LogNoPortalAssets(logger, StaticAssetsManifest);
+        }
+
         app.MapHealthEndpoints();
         app.MapDoppelDataPlane();
         app.MapDoppelManagement();
@@ -490,6 +503,9 @@ public static partial class ServerApp
 
     [LoggerMessage(EventId = 6212, Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is available ({OwnerCount} owners from --subscription-owner)")]
     private static partial void LogSubscription(ILogger logger, string subscriptionId, int ownerCount);
+
+    [LoggerMessage(EventId = 6213, Level = LogLevel.Warning, Message = "The portal's static files are not served: {Manifest} is missing (the server runs from outside its build or publish folder)")]
+    private static partial void LogNoPortalAssets(ILogger logger, string manifest);
 
     [LoggerMessage(EventId = 6211, Level = LogLevel.Information, Message = "Identity: first start, created tenant {TenantId} ({Domain}) and the administrator {AdministratorName}")]
     private static partial void LogBootstrap(ILogger logger, string tenantId, string domain, string administratorName);

@@ -88,7 +88,7 @@ public static class PortalExtensions
         return services;
     }
 
-    /// <summary>Whether a request is the portal's (its pages, its sign-in callbacks, Blazor's hub and assets).</summary>
+    /// <summary>Whether a request is the portal's (its pages, its sign-in callbacks, Blazor's hub and assets, and <c>/</c>).</summary>
     public static bool IsPortalRequest(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -96,17 +96,24 @@ public static class PortalExtensions
         return path.StartsWithSegments(PortalOptions.BasePath, StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/_blazor", StringComparison.Ordinal)
             || path.StartsWithSegments("/_framework", StringComparison.Ordinal)
-            || path.StartsWithSegments("/_content", StringComparison.Ordinal);
+            || path.StartsWithSegments("/_content", StringComparison.Ordinal)
+            || path.Value is "/" or "" or "/favicon.ico";
     }
 
     /// <summary>
-    /// Runs authentication for the portal's requests only: the sign-in callback, and the person from the cookie.
-    /// Goes after the other planes' middleware and before routing.
+    /// Serves the portal on a branch of its own: its routing, authentication, authorization, antiforgery and
+    /// endpoints see only the portal's requests, and the other planes' routing never sees the portal's endpoints
+    /// (the static files' catch-all route would otherwise answer their 404s and 405s). Goes before the host's routing.
     /// </summary>
-    public static IApplicationBuilder UseDoppelPortal(this IApplicationBuilder app)
+    /// <param name="app">The host's pipeline.</param>
+    /// <param name="staticAssetsManifest">The static web assets manifest of the host, or null when there is none.</param>
+    public static IApplicationBuilder UseDoppelPortal(this IApplicationBuilder app, string? staticAssetsManifest)
     {
-        app.UseWhen(IsPortalRequest, portal =>
+        app.MapWhen(IsPortalRequest, portal =>
         {
+            // Endpoints mapped on this branch go to a route table of its own, not the application's.
+            portal.Properties.Remove(GlobalEndpointRouteBuilderKey);
+            portal.UseRouting();
             portal.UseAuthentication();
             portal.Use(async (context, next) =>
             {
@@ -118,20 +125,27 @@ public static class PortalExtensions
 
                 await next(context).ConfigureAwait(false);
             });
+            portal.UseAuthorization();
+            portal.UseAntiforgery();
+            portal.UseEndpoints(endpoints =>
+            {
+                if (staticAssetsManifest is not null)
+                {
+                    endpoints.MapStaticAssets(staticAssetsManifest);
+                }
+
+                endpoints.MapGet("/", () => Results.Redirect(PortalOptions.BasePath)).ExcludeFromDescription();
+                endpoints.MapPost(PortalOptions.BasePath + "/signout", () =>
+                    Results.SignOut(new AuthenticationProperties { RedirectUri = PortalOptions.BasePath }, [CookieScheme, SignInScheme]))
+                    .RequireAuthorization(Policy).ExcludeFromDescription();
+                endpoints.MapRazorComponents<App>()
+                    .AddInteractiveServerRenderMode()
+                    .RequireAuthorization(Policy);
+            });
         });
         return app;
     }
 
-    /// <summary>Maps the portal's pages, its sign-out, and <c>/</c> to the portal.</summary>
-    public static IEndpointRouteBuilder MapDoppelPortal(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/", () => Results.Redirect(PortalOptions.BasePath)).ExcludeFromDescription();
-        endpoints.MapPost(PortalOptions.BasePath + "/signout", (HttpContext context) =>
-            Results.SignOut(new AuthenticationProperties { RedirectUri = PortalOptions.BasePath }, [CookieScheme, SignInScheme]))
-            .RequireAuthorization(Policy).ExcludeFromDescription();
-        endpoints.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode()
-            .RequireAuthorization(Policy);
-        return endpoints;
-    }
+    // The key under which minimal hosting shares one route table with every branch (WebApplication's own).
+    private const string GlobalEndpointRouteBuilderKey = "__GlobalEndpointRouteBuilder";
 }

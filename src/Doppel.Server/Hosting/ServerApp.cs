@@ -16,6 +16,7 @@ using Doppel.Server.Health;
 using Doppel.Server.Logging;
 using Doppel.Server.Tls;
 using Doppel.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -175,6 +176,12 @@ public static partial class ServerApp
             CreateBackchannelHandler = () => PortalBackchannel.Create(tls.ServerCertificate),
         };
         builder.Services.AddDoppelPortal(portal);
+
+        // The keys that protect the portal's cookie and the sign-in forms' CSRF tokens live beside the data, so a
+        // restart keeps people signed in; servers behind one load balancer share this folder (docs/operations.md).
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Doppel")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory.Path, "keys")));
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{ServerAssemblyName}.staticwebassets.runtime.json")))
         {
             // Run from a build (dotnet run): the portal's files are served from where the build left them.
@@ -214,6 +221,11 @@ public static partial class ServerApp
         }
 
         logTls(logger);
+
+        if (!File.Exists(StaticAssetsManifest))
+        {
+            LogNoPortalAssets(logger, StaticAssetsManifest);
+        }
 
         var migrations = await store.Migrations.ApplyPendingAsync(cancellationToken);
         LogMigrations(logger, store.Engine, store.Location, migrations.FromVersion, migrations.ToVersion, migrations.Applied.Count);
@@ -259,24 +271,12 @@ public static partial class ServerApp
         app.UseDoppelIdentity();
         app.UseDoppelDataPlane();
         app.UseDoppelManagement();
-        app.UseDoppelPortal();
+        app.UseDoppelPortal(File.Exists(StaticAssetsManifest) ? StaticAssetsManifest : null);
         app.UseRouting();
-        app.UseAuthorization();
-        app.UseAntiforgery();
-        if (File.Exists(StaticAssetsManifest))
-        {
-            app.MapStaticAssets(StaticAssetsManifest);
-        }
-        else
-        {
-            LogNoPortalAssets(logger, StaticAssetsManifest);
-        }
-
         app.MapHealthEndpoints();
         app.MapDoppelDataPlane();
         app.MapDoppelManagement();
         app.MapDoppelIdentity();
-        app.MapDoppelPortal();
 
         try
         {

@@ -100,6 +100,10 @@ public static partial class ServerApp
             // appsettings.json in the user's working directory is not picked up.
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
+
+            // Named after this assembly, not the entry one: the static web assets manifest MapStaticAssets reads is
+            // {ApplicationName}.staticwebassets.endpoints.json, and a host such as a test runner is not Doppel.Server.
+            ApplicationName = typeof(ServerApp).Assembly.GetName().Name,
         });
         ConfigureLogging(builder.Logging, options, context);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));

@@ -82,6 +82,7 @@ public static partial class GraphApi
         group.MapGet("/servicePrincipals", (Func<HttpContext, Task<IResult>>)ListServicePrincipals).WithName("GraphListServicePrincipals").WithSummary("Lists service principals; $search=\"displayName:…\" and simple $filter.");
         group.MapPost("/servicePrincipals", (Func<HttpContext, Task<IResult>>)CreateServicePrincipal).WithName("GraphCreateServicePrincipal").WithSummary("Creates an app's service principal.");
         group.MapGet("/servicePrincipals/{id}", GetServicePrincipal).WithName("GraphGetServicePrincipal").WithSummary("Gets a service principal.");
+        group.MapGet("/servicePrincipals/{id}/appRoleAssignments", ListAppRoleAssignments).WithName("GraphListAppRoleAssignments").WithSummary("Lists the application permissions granted to a service principal.");
         group.MapPost("/servicePrincipals/{id}/appRoleAssignments", AssignAppRole).WithName("GraphAssignAppRole").WithSummary("Grants an application permission (admin consent for an app role).");
         group.MapGet("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)ListGrants).WithName("GraphListGrants").WithSummary("Lists delegated permission grants.");
         group.MapPost("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)CreateGrant).WithName("GraphCreateGrant").WithSummary("Grants delegated permissions (consent).");
@@ -437,6 +438,25 @@ public static partial class GraphApi
         var body = await BodyAsync(http).ConfigureAwait(false);
         var sp = await Directory(http).CreateServicePrincipalAsync(caller.TenantId, Text(body, "appId"), http.RequestAborted).ConfigureAwait(false);
         return Created(await ServicePrincipalViewAsync(http, caller.TenantId, sp).ConfigureAwait(false), "servicePrincipals/$entity", $"/v1.0/servicePrincipals/{sp.Id}");
+    }
+
+    private static async Task<IResult> ListAppRoleAssignments(HttpContext http, string id)
+    {
+        var caller = Caller(http);
+        if (!caller.CanRead("Application"))
+        {
+            return Denied(http);
+        }
+
+        var principal = await Directory(http).FindServicePrincipalAsync(caller.TenantId, id, http.RequestAborted).ConfigureAwait(false);
+        if (principal is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var assignments = await Directory(http).ListAppRoleAssignmentsAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false);
+        return List(assignments.Where(a => string.Equals(a.PrincipalId, principal.Id, StringComparison.OrdinalIgnoreCase))
+            .Select(a => JsonSerializer.SerializeToNode(a, DirectoryJson.Options)!.AsObject()), "servicePrincipals('" + principal.Id + "')/appRoleAssignments");
     }
 
     private static async Task<IResult> AssignAppRole(HttpContext http, string id)

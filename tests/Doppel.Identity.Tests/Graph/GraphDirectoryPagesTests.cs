@@ -64,4 +64,24 @@ public sealed class GraphDirectoryPagesTests(IdentityServerFixture fixture) : IC
         Assert.Empty(adt["appRoles"]!.AsArray());
         Assert.Contains(graph!["appRoles"]!.AsArray(), r => (string?)r!["value"] == "Application.ReadWrite.All" && (string?)r["allowedMemberTypes"]![0] == "Application");
     }
+
+    [Fact]
+    public async Task App_role_assignments_of_a_service_principal_are_listed_after_they_are_granted()
+    {
+        var token = await Server.AdminTokenAsync();
+        var (appId, _, _) = await Server.RegisterAppAsync("role-holder");
+        var (_, client) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{appId}", token);
+        var (_, graph) = await Server.GraphAsync(HttpMethod.Get, "servicePrincipals/00000003-0000-0000-c000-000000000000", token);
+        var (_, before) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{client!["id"]}/appRoleAssignments", token);
+        await Server.GraphAsync(HttpMethod.Post, $"servicePrincipals/{client["id"]}/appRoleAssignments", token,
+            new { principalId = (string)client["id"]!, resourceId = (string)graph!["id"]!, appRoleId = "7ab1d382-f21e-4acd-a863-ba3e13f7da61" });
+
+        var (status, after) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{client["id"]}/appRoleAssignments", token);
+
+        Assert.Empty(before!["value"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var assignment = Assert.Single(after!["value"]!.AsArray())!;
+        Assert.Equal((string?)graph["id"], (string?)assignment["resourceId"]);
+        Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)assignment["appRoleId"]);
+    }
 }

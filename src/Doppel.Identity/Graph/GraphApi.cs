@@ -85,6 +85,7 @@ public static partial class GraphApi
         group.MapGet("/servicePrincipals/{id}/appRoleAssignments", ListAppRoleAssignments).WithName("GraphListAppRoleAssignments").WithSummary("Lists the application permissions granted to a service principal.");
         group.MapPost("/servicePrincipals/{id}/appRoleAssignments", AssignAppRole).WithName("GraphAssignAppRole").WithSummary("Grants an application permission (admin consent for an app role).");
         group.MapGet("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)ListGrants).WithName("GraphListGrants").WithSummary("Lists delegated permission grants.");
+        group.MapPatch("/oauth2PermissionGrants/{id}", UpdateGrant).WithName("GraphUpdateGrant").WithSummary("Changes the scopes of a delegated permission grant.");
         group.MapPost("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)CreateGrant).WithName("GraphCreateGrant").WithSummary("Grants delegated permissions (consent).");
         group.MapFallback(context => Error(context, StatusCodes.Status400BadRequest, "BadRequest", $"Resource not found for the segment '{context.Request.Path}'.").ExecuteAsync(context));
         return endpoints;
@@ -519,6 +520,24 @@ public static partial class GraphApi
 
         var grant = await Directory(http).GrantAsync(caller.TenantId, Text(body, "clientId"), Text(body, "resourceId"), Text(body, "scope"), principal, http.RequestAborted).ConfigureAwait(false);
         return Created(JsonSerializer.SerializeToNode(grant, DirectoryJson.Options)!.AsObject(), "oauth2PermissionGrants/$entity", $"/v1.0/oauth2PermissionGrants/{grant.Id}");
+    }
+
+    private static async Task<IResult> UpdateGrant(HttpContext http, string id)
+    {
+        var caller = Caller(http);
+        if (!caller.CanWrite("Application"))
+        {
+            return Denied(http);
+        }
+
+        var body = await BodyAsync(http).ConfigureAwait(false);
+        if (body.Any(p => p.Key != "scope" && !p.Key.StartsWith("@odata", StringComparison.Ordinal)))
+        {
+            return Error(http, StatusCodes.Status400BadRequest, "Request_BadRequest", "Only the scope of a permission grant can be changed.");
+        }
+
+        await Directory(http).UpdateGrantScopeAsync(caller.TenantId, id, Text(body, "scope"), http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
     }
 
     /// <summary>A service principal's name and, for a built-in API, its former names ("Azure Smart Spaces Service").</summary>

@@ -24,8 +24,11 @@ public sealed record ApiPermissionInfo(string Id, string Value, PermissionKind K
 }
 
 /// <summary>An API (a service principal) with the permissions it publishes.</summary>
-public sealed record ApiInfo(string Id, string AppId, string DisplayName, IReadOnlyList<ApiPermissionInfo> Scopes, IReadOnlyList<ApiPermissionInfo> Roles)
+public sealed record ApiInfo(string Id, string AppId, string DisplayName, string? OwnerTenantId, IReadOnlyList<ApiPermissionInfo> Scopes, IReadOnlyList<ApiPermissionInfo> Roles)
 {
+    /// <summary>Whether it publishes any permission a client can request.</summary>
+    public bool PublishesPermissions => Scopes.Count + Roles.Count > 0;
+
     /// <summary>The permissions of one kind.</summary>
     public IReadOnlyList<ApiPermissionInfo> Permissions(PermissionKind kind) => kind == PermissionKind.Delegated ? Scopes : Roles;
 

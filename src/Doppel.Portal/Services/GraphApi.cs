@@ -168,6 +168,10 @@ public sealed class GraphApi(PortalApi api)
         api.SendAsync(PortalApi.Graph, HttpMethod.Post, "/v1.0/oauth2PermissionGrants",
             new JsonObject { ["clientId"] = clientSpId, ["consentType"] = "AllPrincipals", ["resourceId"] = resourceSpId, ["scope"] = scope }, cancellationToken: cancellationToken);
 
+    /// <summary>Replaces the scopes of a delegated permission grant.</summary>
+    public Task UpdateGrantScopeAsync(string grantId, string scope, CancellationToken cancellationToken = default) =>
+        api.SendAsync(PortalApi.Graph, HttpMethod.Patch, $"/v1.0/oauth2PermissionGrants/{Uri.EscapeDataString(grantId)}", new JsonObject { ["scope"] = scope }, cancellationToken: cancellationToken);
+
     /// <summary>The application permissions (app role ids by resource service principal) granted to a service principal.</summary>
     public async Task<IReadOnlyList<(string ResourceId, string AppRoleId)>> AppRoleAssignmentsAsync(string spId, CancellationToken cancellationToken = default) =>
         [.. Items(await api.GetAsync(PortalApi.Graph, $"/v1.0/servicePrincipals/{Uri.EscapeDataString(spId)}/appRoleAssignments", cancellationToken).ConfigureAwait(false))
@@ -179,7 +183,7 @@ public sealed class GraphApi(PortalApi api)
             new JsonObject { ["principalId"] = spId, ["resourceId"] = resourceSpId, ["appRoleId"] = appRoleId }, cancellationToken: cancellationToken);
 
     private static ApiInfo Api(JsonNode sp) => new(
-        Str(sp, "id"), Str(sp, "appId"), Str(sp, "displayName"),
+        Str(sp, "id"), Str(sp, "appId"), Str(sp, "displayName"), (string?)sp["appOwnerOrganizationId"],
         [.. (sp["oauth2PermissionScopes"] as JsonArray ?? []).OfType<JsonNode>().Where(s => (bool?)s["isEnabled"] != false)
             .Select(s => new ApiPermissionInfo(Str(s, "id"), Str(s, "value"), PermissionKind.Delegated, Str(s, "adminConsentDisplayName"), Str(s, "type") == "Admin"))],
         [.. (sp["appRoles"] as JsonArray ?? []).OfType<JsonNode>()

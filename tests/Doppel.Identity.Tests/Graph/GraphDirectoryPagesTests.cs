@@ -84,4 +84,24 @@ public sealed class GraphDirectoryPagesTests(IdentityServerFixture fixture) : IC
         Assert.Equal((string?)graph["id"], (string?)assignment["resourceId"]);
         Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)assignment["appRoleId"]);
     }
+
+    [Fact]
+    public async Task A_grants_scopes_are_changed_by_PATCH_and_a_scope_the_API_does_not_publish_is_refused()
+    {
+        var token = await Server.AdminTokenAsync();
+        var (appId, _, _) = await Server.RegisterAppAsync("grant-editor");
+        var (_, client) = await Server.GraphAsync(HttpMethod.Get, $"servicePrincipals/{appId}", token);
+        var (_, graph) = await Server.GraphAsync(HttpMethod.Get, "servicePrincipals/00000003-0000-0000-c000-000000000000", token);
+        var (_, grant) = await Server.GraphAsync(HttpMethod.Post, "oauth2PermissionGrants", token,
+            new { clientId = (string)client!["id"]!, consentType = "AllPrincipals", resourceId = (string)graph!["id"]!, scope = "User.Read" });
+
+        var (status, _) = await Server.GraphAsync(HttpMethod.Patch, $"oauth2PermissionGrants/{grant!["id"]}", token, new { scope = "User.Read Directory.Read.All" });
+        var (badStatus, bad) = await Server.GraphAsync(HttpMethod.Patch, $"oauth2PermissionGrants/{grant["id"]}", token, new { scope = "User.Read Nope.All" });
+        var (_, grants) = await Server.GraphAsync(HttpMethod.Get, "oauth2PermissionGrants", token);
+
+        Assert.Equal(HttpStatusCode.NoContent, status);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus);
+        Assert.Equal("Request_BadRequest", (string?)bad!["error"]!["code"]);
+        Assert.Equal("User.Read Directory.Read.All", (string?)grants!["value"]!.AsArray().Single(g => (string?)g!["id"] == (string?)grant["id"])!["scope"]);
+    }
 }

@@ -58,7 +58,8 @@ public static class AppRegistrationRules
             return null;
         }
 
-        if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme.Length == 0)
+        // On Unix "/callback" parses as an absolute file: URI; a redirect URI must name its scheme, and never file:.
+        if (!Uri.TryCreate(uri.Trim(), UriKind.Absolute, out var parsed) || parsed.IsFile || !uri.Trim().StartsWith(parsed.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             return "The redirect URI must be a valid absolute URI, such as https://myapp.com/auth.";
         }

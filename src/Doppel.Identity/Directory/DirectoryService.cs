@@ -455,6 +455,23 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
         return grant;
     }
 
+    /// <summary>Replaces the scopes of a delegated permission grant; they must be the resource's.</summary>
+    public Task<PermissionGrant> UpdateGrantScopeAsync(string tenantId, string grantId, string scope, CancellationToken cancellationToken) =>
+        UpdateAsync<PermissionGrant>(tenantId, DirectoryKinds.PermissionGrant, grantId, grant =>
+        {
+            grant.Scope = string.Join(' ', (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            return async changed =>
+            {
+                var resource = await FindServicePrincipalAsync(tenantId, changed.ResourceId, cancellationToken).ConfigureAwait(false) ?? throw NotFound(changed.ResourceId);
+                var known = await ScopesOfAsync(tenantId, resource.AppId, cancellationToken).ConfigureAwait(false);
+                var scopes = changed.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (scopes.Length == 0 || scopes.Any(s => !known.Any(k => string.Equals(k.Value, s, StringComparison.Ordinal))))
+                {
+                    throw new DirectoryException(DirectoryError.Invalid, $"The scope '{scope}' is not a delegated permission of {resource.DisplayName} ({string.Join(", ", known.Select(k => k.Value))}).");
+                }
+            };
+        }, cancellationToken);
+
     /// <summary>
     /// Whether a user may consent for themselves to <paramref name="scope"/> of a resource: the tenant allows user
     /// consent and every scope is one users may consent to (type <c>User</c>), as Entra's default policy has it.

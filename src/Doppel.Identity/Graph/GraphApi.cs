@@ -11,7 +11,7 @@ namespace Doppel.Identity.Graph;
 
 /// <summary>
 /// A subset of Microsoft Graph v1.0 for the directory: <c>/v1.0/me</c>, <c>/users</c>, <c>/groups</c> (with
-/// members), <c>/applications</c> (with <c>addPassword</c>/<c>removePassword</c> and manifest edits by PATCH),
+/// members), <c>/organization</c>, <c>/applications</c> (with <c>addPassword</c>/<c>removePassword</c> and manifest edits by PATCH),
 /// <c>/servicePrincipals</c> (with <c>appRoleAssignments</c>) and <c>/oauth2PermissionGrants</c> (consent). Protected
 /// by tokens for the Graph resource; errors in Graph's shape.
 /// </summary>
@@ -62,6 +62,7 @@ public static partial class GraphApi
             }
         });
 
+        group.MapGet("/organization", (Func<HttpContext, Task<IResult>>)ListOrganization).WithName("GraphListOrganization").WithSummary("The tenant the caller belongs to.");
         group.MapGet("/me", (Func<HttpContext, Task<IResult>>)Me).WithName("GraphMe").WithSummary("The signed-in user.");
         group.MapGet("/users", (Func<HttpContext, Task<IResult>>)ListUsers).WithName("GraphListUsers").WithSummary("Lists users.");
         group.MapPost("/users", (Func<HttpContext, Task<IResult>>)CreateUser).WithName("GraphCreateUser").WithSummary("Creates a user.");
@@ -69,6 +70,7 @@ public static partial class GraphApi
         group.MapGet("/groups", (Func<HttpContext, Task<IResult>>)ListGroups).WithName("GraphListGroups").WithSummary("Lists groups.");
         group.MapPost("/groups", (Func<HttpContext, Task<IResult>>)CreateGroup).WithName("GraphCreateGroup").WithSummary("Creates a security group.");
         group.MapGet("/groups/{id}", GetGroup).WithName("GraphGetGroup").WithSummary("Gets a group.");
+        group.MapGet("/groups/{id}/members", ListMembers).WithName("GraphListMembers").WithSummary("Lists a group's direct members.");
         group.MapPost("/groups/{id}/members/$ref", AddMember).WithName("GraphAddMember").WithSummary("Adds a member to a group.");
         group.MapGet("/applications", (Func<HttpContext, Task<IResult>>)ListApplications).WithName("GraphListApplications").WithSummary("Lists app registrations.");
         group.MapPost("/applications", (Func<HttpContext, Task<IResult>>)CreateApplication).WithName("GraphCreateApplication").WithSummary("Registers an app.");
@@ -80,8 +82,10 @@ public static partial class GraphApi
         group.MapGet("/servicePrincipals", (Func<HttpContext, Task<IResult>>)ListServicePrincipals).WithName("GraphListServicePrincipals").WithSummary("Lists service principals; $search=\"displayName:…\" and simple $filter.");
         group.MapPost("/servicePrincipals", (Func<HttpContext, Task<IResult>>)CreateServicePrincipal).WithName("GraphCreateServicePrincipal").WithSummary("Creates an app's service principal.");
         group.MapGet("/servicePrincipals/{id}", GetServicePrincipal).WithName("GraphGetServicePrincipal").WithSummary("Gets a service principal.");
+        group.MapGet("/servicePrincipals/{id}/appRoleAssignments", ListAppRoleAssignments).WithName("GraphListAppRoleAssignments").WithSummary("Lists the application permissions granted to a service principal.");
         group.MapPost("/servicePrincipals/{id}/appRoleAssignments", AssignAppRole).WithName("GraphAssignAppRole").WithSummary("Grants an application permission (admin consent for an app role).");
         group.MapGet("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)ListGrants).WithName("GraphListGrants").WithSummary("Lists delegated permission grants.");
+        group.MapPatch("/oauth2PermissionGrants/{id}", UpdateGrant).WithName("GraphUpdateGrant").WithSummary("Changes the scopes of a delegated permission grant.");
         group.MapPost("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)CreateGrant).WithName("GraphCreateGrant").WithSummary("Grants delegated permissions (consent).");
         group.MapFallback(context => Error(context, StatusCodes.Status400BadRequest, "BadRequest", $"Resource not found for the segment '{context.Request.Path}'.").ExecuteAsync(context));
         return endpoints;
@@ -178,6 +182,77 @@ public static partial class GraphApi
 
         var group = await Directory(http).CreateGroupAsync(caller.TenantId, Text(body, "displayName"), Text(body, "mailNickname"), body["description"]?.GetValue<string>(), http.RequestAborted).ConfigureAwait(false);
         return Created(GroupView(group), "groups/$entity", $"/v1.0/groups/{group.Id}");
+    }
+
+    private static async Task<IResult> ListOrganization(HttpContext http)
+    {
+        // Every signed-in caller may read its own tenant's basic profile, as with Graph's User.Read.
+        var caller = Caller(http);
+        var tenant = await Directory(http).FindTenantAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return NotFound(http, caller.TenantId);
+        }
+
+        var organization = new JsonObject
+        {
+            ["id"] = tenant.Id,
+            ["displayName"] = tenant.DisplayName,
+            ["createdDateTime"] = tenant.CreatedDateTime,
+            ["tenantType"] = "AAD",
+            ["verifiedDomains"] = new JsonArray(new JsonObject
+            {
+                ["capabilities"] = "None",
+                ["isDefault"] = true,
+                ["isInitial"] = true,
+                ["name"] = tenant.Domain,
+                ["type"] = "Managed",
+            }),
+        };
+        return List([organization], "organization");
+    }
+
+    private static async Task<IResult> ListMembers(HttpContext http, string id)
+    {
+        var caller = Caller(http);
+        if (!caller.CanRead("Group"))
+        {
+            return Denied(http);
+        }
+
+        var directory = Directory(http);
+        var group = await directory.FindGroupAsync(caller.TenantId, id, http.RequestAborted).ConfigureAwait(false);
+        if (group is null)
+        {
+            return NotFound(http, id);
+        }
+
+        // Graph lists members as directoryObjects, each typed by @odata.type; a member deleted since is left out.
+        var members = new List<JsonObject>();
+        foreach (var memberId in group.Members)
+        {
+            var member = await directory.FindUserAsync(caller.TenantId, memberId, http.RequestAborted).ConfigureAwait(false) is { } user ? Typed(UserView(user), "user")
+                : await directory.FindGroupAsync(caller.TenantId, memberId, http.RequestAborted).ConfigureAwait(false) is { } nested ? Typed(GroupView(nested), "group")
+                : await directory.FindServicePrincipalAsync(caller.TenantId, memberId, http.RequestAborted).ConfigureAwait(false) is { } sp ? Typed(await ServicePrincipalViewAsync(http, caller.TenantId, sp).ConfigureAwait(false), "servicePrincipal")
+                : null;
+            if (member is not null)
+            {
+                members.Add(member);
+            }
+        }
+
+        return List(members, "directoryObjects");
+
+        static JsonObject Typed(JsonObject view, string type)
+        {
+            var typed = new JsonObject { ["@odata.type"] = "#microsoft.graph." + type };
+            foreach (var (k, v) in view)
+            {
+                typed[k] = v?.DeepClone();
+            }
+
+            return typed;
+        }
     }
 
     private static async Task<IResult> AddMember(HttpContext http, string id)
@@ -332,7 +407,13 @@ public static partial class GraphApi
                     : found.Where(sp => string.Equals(sp.DisplayName, value, StringComparison.OrdinalIgnoreCase));
         }
 
-        return List(found.Select(ServicePrincipalView), "servicePrincipals");
+        var views = new List<JsonObject>();
+        foreach (var sp in found)
+        {
+            views.Add(await ServicePrincipalViewAsync(http, caller.TenantId, sp).ConfigureAwait(false));
+        }
+
+        return List(views, "servicePrincipals");
     }
 
     private static async Task<IResult> GetServicePrincipal(HttpContext http, string id)
@@ -344,7 +425,7 @@ public static partial class GraphApi
         }
 
         var sp = await Directory(http).FindServicePrincipalAsync(caller.TenantId, id, http.RequestAborted).ConfigureAwait(false);
-        return sp is null ? NotFound(http, id) : Json(ServicePrincipalView(sp), "servicePrincipals/$entity");
+        return sp is null ? NotFound(http, id) : Json(await ServicePrincipalViewAsync(http, caller.TenantId, sp).ConfigureAwait(false), "servicePrincipals/$entity");
     }
 
     private static async Task<IResult> CreateServicePrincipal(HttpContext http)
@@ -357,7 +438,26 @@ public static partial class GraphApi
 
         var body = await BodyAsync(http).ConfigureAwait(false);
         var sp = await Directory(http).CreateServicePrincipalAsync(caller.TenantId, Text(body, "appId"), http.RequestAborted).ConfigureAwait(false);
-        return Created(ServicePrincipalView(sp), "servicePrincipals/$entity", $"/v1.0/servicePrincipals/{sp.Id}");
+        return Created(await ServicePrincipalViewAsync(http, caller.TenantId, sp).ConfigureAwait(false), "servicePrincipals/$entity", $"/v1.0/servicePrincipals/{sp.Id}");
+    }
+
+    private static async Task<IResult> ListAppRoleAssignments(HttpContext http, string id)
+    {
+        var caller = Caller(http);
+        if (!caller.CanRead("Application"))
+        {
+            return Denied(http);
+        }
+
+        var principal = await Directory(http).FindServicePrincipalAsync(caller.TenantId, id, http.RequestAborted).ConfigureAwait(false);
+        if (principal is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var assignments = await Directory(http).ListAppRoleAssignmentsAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false);
+        return List(assignments.Where(a => string.Equals(a.PrincipalId, principal.Id, StringComparison.OrdinalIgnoreCase))
+            .Select(a => JsonSerializer.SerializeToNode(a, DirectoryJson.Options)!.AsObject()), "servicePrincipals('" + principal.Id + "')/appRoleAssignments");
     }
 
     private static async Task<IResult> AssignAppRole(HttpContext http, string id)
@@ -420,6 +520,24 @@ public static partial class GraphApi
 
         var grant = await Directory(http).GrantAsync(caller.TenantId, Text(body, "clientId"), Text(body, "resourceId"), Text(body, "scope"), principal, http.RequestAborted).ConfigureAwait(false);
         return Created(JsonSerializer.SerializeToNode(grant, DirectoryJson.Options)!.AsObject(), "oauth2PermissionGrants/$entity", $"/v1.0/oauth2PermissionGrants/{grant.Id}");
+    }
+
+    private static async Task<IResult> UpdateGrant(HttpContext http, string id)
+    {
+        var caller = Caller(http);
+        if (!caller.CanWrite("Application"))
+        {
+            return Denied(http);
+        }
+
+        var body = await BodyAsync(http).ConfigureAwait(false);
+        if (body.Any(p => p.Key != "scope" && !p.Key.StartsWith("@odata", StringComparison.Ordinal)))
+        {
+            return Error(http, StatusCodes.Status400BadRequest, "Request_BadRequest", "Only the scope of a permission grant can be changed.");
+        }
+
+        await Directory(http).UpdateGrantScopeAsync(caller.TenantId, id, Text(body, "scope"), http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
     }
 
     /// <summary>A service principal's name and, for a built-in API, its former names ("Azure Smart Spaces Service").</summary>
@@ -501,7 +619,38 @@ public static partial class GraphApi
         return view;
     }
 
-    private static JsonObject ServicePrincipalView(ServicePrincipal sp) => JsonSerializer.SerializeToNode(sp, DirectoryJson.Options)!.AsObject();
+    /// <summary>
+    /// A service principal with the permissions its API publishes (<c>oauth2PermissionScopes</c>, <c>appRoles</c>), as
+    /// Graph shows them: clients such as the portal's "Request API permissions" read them from here.
+    /// </summary>
+    private static async Task<JsonObject> ServicePrincipalViewAsync(HttpContext http, string tenantId, ServicePrincipal sp)
+    {
+        var view = JsonSerializer.SerializeToNode(sp, DirectoryJson.Options)!.AsObject();
+        var scopes = await Directory(http).ScopesOfAsync(tenantId, sp.AppId, http.RequestAborted).ConfigureAwait(false);
+        var roles = await Directory(http).RolesOfAsync(tenantId, sp.AppId, http.RequestAborted).ConfigureAwait(false);
+        view["oauth2PermissionScopes"] = new JsonArray([.. scopes.Select(s => (JsonNode)new JsonObject
+        {
+            ["adminConsentDescription"] = s.AdminConsentDisplayName,
+            ["adminConsentDisplayName"] = s.AdminConsentDisplayName,
+            ["id"] = s.Id,
+            ["isEnabled"] = s.IsEnabled,
+            ["type"] = s.Type,
+            ["userConsentDescription"] = s.AdminConsentDisplayName,
+            ["userConsentDisplayName"] = s.AdminConsentDisplayName,
+            ["value"] = s.Value,
+        })]);
+        view["appRoles"] = new JsonArray([.. roles.Select(r => (JsonNode)new JsonObject
+        {
+            ["allowedMemberTypes"] = new JsonArray([.. r.AllowedMemberTypes.Select(t => (JsonNode)JsonValue.Create(t)!)]),
+            ["description"] = r.DisplayName,
+            ["displayName"] = r.DisplayName,
+            ["id"] = r.Id,
+            ["isEnabled"] = r.IsEnabled,
+            ["origin"] = "Application",
+            ["value"] = r.Value,
+        })]);
+        return view;
+    }
 
     private static async Task<JsonObject> BodyAsync(HttpContext http)
     {

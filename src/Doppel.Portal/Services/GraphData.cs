@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Doppel.Portal.Services;
 
 /// <summary>A node of the graph view: a twin (or a model) and the group that colours it (its model).</summary>
@@ -41,5 +43,67 @@ public sealed record GraphPayload(string[] Ids, int[] Groups, int[] Edges)
         }
 
         return new GraphPayload([.. ids], [.. colour], [.. pairs]);
+    }
+}
+
+/// <summary>Finds the twins and relationships in query rows, for the graph view.</summary>
+public sealed class GraphBuilder
+{
+    private readonly Dictionary<string, GraphNode> nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GraphEdge> edges = new(StringComparer.Ordinal);
+
+    /// <summary>The twins found so far (and the ends of relationships whose twins were not in the rows).</summary>
+    public IReadOnlyList<GraphNode> Nodes => [.. nodes.Values];
+
+    /// <summary>The relationships found so far.</summary>
+    public IReadOnlyList<GraphEdge> Edges => [.. edges.Values];
+
+    /// <summary>The number of twins found.</summary>
+    public int NodeCount => nodes.Count;
+
+    /// <summary>The number of relationships found.</summary>
+    public int EdgeCount => edges.Count;
+
+    /// <summary>
+    /// Adds rows: a row is a twin, a relationship, or a projection whose columns are twins and relationships
+    /// (<c>SELECT T, R FROM ... JOIN</c>).
+    /// </summary>
+    public void Add(IEnumerable<JsonNode?> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows.OfType<JsonObject>())
+        {
+            if (!AddItem(row))
+            {
+                foreach (var (_, column) in row)
+                {
+                    if (column is JsonObject item)
+                    {
+                        AddItem(item);
+                    }
+                }
+            }
+        }
+    }
+
+    private bool AddItem(JsonObject item)
+    {
+        if ((string?)item["$dtId"] is { } id)
+        {
+            // A twin seen as a relationship's end first gets its model now.
+            nodes[id] = new GraphNode(id, (string?)item["$metadata"]?["$model"] ?? "");
+            return true;
+        }
+
+        if ((string?)item["$sourceId"] is { } source && (string?)item["$targetId"] is { } target)
+        {
+            var name = (string?)item["$relationshipName"] ?? "";
+            edges[(string?)item["$relationshipId"] is { } relId ? source + "\n" + relId : source + "\n" + target + "\n" + name] = new GraphEdge(source, target, name);
+            nodes.TryAdd(source, new GraphNode(source, ""));
+            nodes.TryAdd(target, new GraphNode(target, ""));
+            return true;
+        }
+
+        return false;
     }
 }

@@ -73,7 +73,10 @@ public static class QueryHighlighter
                 }
 
                 var word = text[i..end];
-                kind = Keywords.Contains(word) ? TokenKind.Keyword : Functions.Contains(word) ? TokenKind.Function : TokenKind.Plain;
+                // A function's name is only a function before its parenthesis: T.contains is a property.
+                kind = Keywords.Contains(word) ? TokenKind.Keyword
+                    : Functions.Contains(word) && NextIsParenthesis(text, end) ? TokenKind.Function
+                    : TokenKind.Plain;
                 if (kind == TokenKind.Plain)
                 {
                     i = end;
@@ -101,6 +104,16 @@ public static class QueryHighlighter
         }
 
         return runs;
+    }
+
+    private static bool NextIsParenthesis(string text, int from)
+    {
+        while (from < text.Length && char.IsWhiteSpace(text[from]))
+        {
+            from++;
+        }
+
+        return from < text.Length && text[from] == '(';
     }
 
     private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '$';

@@ -12,7 +12,8 @@ window.doppelGraph = (() => {
   const CELL = SPACING * 4;           // grid index cell size
   const MAX_NODES_PER_FRAME = 40000;  // caps per-frame work whatever the zoom
   const MAX_EDGES_PER_FRAME = 60000;
-  const LABEL_SCALE = 0.55;           // labels once a node spacing is ~33 px on screen
+  const LABEL_SCALE = 1;              // labels once a node spacing is 60 px on screen
+  const CHAR_PX = 7;                  // about one character of the 12 px label font
   const MAX_LABELS = 600;
   const COLORS = ['#0078d4', '#8764b8', '#107c10', '#ca5010', '#038387', '#c239b3', '#986f0b', '#4f6bed', '#e3008c', '#498205'];
 
@@ -55,7 +56,7 @@ window.doppelGraph = (() => {
       for (const v of members) (layers[depth[v]] ||= []).push(v);
       const wrap = Math.max(8, Math.ceil(Math.sqrt(members.length) * 1.5));
       let row = 0, width = 0;
-      const placed = [];
+      const placed = [], rows = [];
       layers.forEach((layer, d) => {
         // One barycentre pass: order a layer by its parents' positions, which removes most crossings cheaply.
         if (d > 0) {
@@ -71,9 +72,12 @@ window.doppelGraph = (() => {
           const r = row + Math.floor(i / wrap), col = i % wrap;
           placed.push(v); x[v] = col * SPACING; y[v] = r * SPACING;
           width = Math.max(width, col + 1);
+          (rows[r] ||= []).push(v);
         });
         row += Math.ceil(layer.length / wrap) + 1;
       });
+      // Centre each row under the widest, so a parent sits above its children.
+      for (const r of rows) if (r) { const shift = (width - r.length) * SPACING / 2; for (const v of r) x[v] += shift; }
       boxes.push({ members: placed, w: width * SPACING, h: (row - 1) * SPACING });
     }
     if (singles.length) {
@@ -192,10 +196,14 @@ window.doppelGraph = (() => {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.font = '12px "Segoe UI", system-ui, sans-serif'; ctx.fillStyle = '#201f1e'; ctx.textAlign = 'center';
       let labels = 0;
+      // A label gets the room between two nodes; a long id keeps its end (the distinctive part of DTMIs and
+      // numbered twins) after an ellipsis.
+      const room = Math.max(4, Math.floor(SPACING * view.scale / CHAR_PX) - 1);
       for (const i of visible) {
         const sx = x[i] * view.scale + view.ox, sy = y[i] * view.scale + view.oy;
         if (sx < -50 || sy < -20 || sx > w + 50 || sy > h + 20) continue;
-        ctx.fillText(view.ids[i], sx, sy + r * view.scale + 13);
+        const id = view.ids[i];
+        ctx.fillText(id.length > room ? '…' + id.slice(id.length - room + 1) : id, sx, sy + r * view.scale + 13);
         if (++labels >= MAX_LABELS) break;
       }
     }

@@ -110,6 +110,20 @@ public sealed class ExplorerTwinFormTests : BunitContext
         Assert.Equal("""[{"op":"replace","path":"/floor","value":4},{"op":"add","path":"/occupied","value":false},{"op":"remove","path":"/name"}]""", patch!.ToJsonString());
     }
 
+    [Fact]
+    public void Edit_form_without_changes_sends_nothing_and_says_so()
+    {
+        var sent = false;
+        var twin = new TwinEntry(JsonNode.Parse("""{"$dtId":"room1","$metadata":{"$model":"dtmi:ex:Room;1"},"floor":3}""")!.AsObject(), null);
+        var cut = Render<TwinEditor>(p => p.Add(e => e.Models, Models).Add(e => e.Twin, twin).Add(e => e.OnPatch, (JsonArray _) => sent = true));
+
+        cut.Find("[data-test=prop-floor]").Change("3");
+        cut.Find("form").Submit();
+
+        Assert.False(sent);
+        Assert.Equal("No changes to save.", cut.Find("[data-test=twin-no-changes]").TextContent);
+    }
+
     [Theory]
     [InlineData(FieldKind.Integer, "12.5", false)]
     [InlineData(FieldKind.Integer, "-7", true)]

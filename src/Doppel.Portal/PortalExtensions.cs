@@ -37,6 +37,7 @@ public static class PortalExtensions
         services.AddScoped<PortalApi>();
         services.AddScoped<ArmApi>();
         services.AddScoped<GraphApi>();
+        services.AddScoped<DataPlaneApi>();
         services.AddScoped<Notifications>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();

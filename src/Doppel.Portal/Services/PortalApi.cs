@@ -81,7 +81,8 @@ public sealed class PortalApi(PortalTokens tokens, PortalHttp http, PortalOption
         {
             if (JsonNode.Parse(text) is JsonObject root && root["error"] is JsonObject error)
             {
-                return new PortalApiException(status, (string?)error["code"] ?? status.ToString(), (string?)error["message"] ?? status.ToString());
+                var details = (error["details"] as JsonArray ?? []).Select(d => (string?)d?["message"]).OfType<string>().ToList();
+                return new PortalApiException(status, (string?)error["code"] ?? status.ToString(), (string?)error["message"] ?? status.ToString(), details);
             }
         }
         catch (System.Text.Json.JsonException)

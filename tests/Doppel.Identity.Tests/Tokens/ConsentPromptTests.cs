@@ -156,6 +156,26 @@ public sealed partial class ConsentPromptTests(IdentityServerFixture fixture) : 
     }
 
     [Fact]
+    public async Task Prompt_consent_asks_again_although_consent_was_given()
+    {
+        var appId = await PublicAppAsync("prompt consent");
+        var user = await UserAsync("reconsenting");
+        using var browser = new TrustingClient(Server.CaPath, followRedirects: false);
+        var (_, firstChallenge) = Pkce();
+        using (var prompt = await SignInAsync(browser, AuthorizeUri(appId, firstChallenge), user, UserPassword))
+        {
+            using var accepted = await AnswerAsync(browser, AuthorizeUri(appId, firstChallenge), await prompt.Content.ReadAsStringAsync(), "accept");
+            Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        }
+
+        var (_, challenge) = Pkce();
+        using var again = await SignInAsync(browser, new Uri(AuthorizeUri(appId, challenge) + "&prompt=consent"), user, UserPassword);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("Permissions requested", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_on_the_prompt_redirects_with_access_denied_AADSTS65004_and_records_nothing()
     {
         var appId = await PublicAppAsync("cancelled");

@@ -473,6 +473,50 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
         }, cancellationToken);
 
     /// <summary>
+    /// Records consent given on the consent prompt: adds <paramref name="scopes"/> to the grant of the client for the
+    /// resource and the user (<c>Principal</c>), or for everyone when <paramref name="principalId"/> is null
+    /// (<c>AllPrincipals</c>), creating the grant when there is none. Who may consent is the caller's check.
+    /// </summary>
+    public async Task<PermissionGrant> ConsentAsync(string tenantId, string clientSpId, string resourceSpId, IReadOnlyCollection<string> scopes, string? principalId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var key = $"{clientSpId}|{resourceSpId}|{principalId ?? "*"}";
+            if (await store.FindByNameAsync(tenantId, DirectoryKinds.PermissionGrant, key, cancellationToken).ConfigureAwait(false) is null)
+            {
+                try
+                {
+                    return await GrantAsync(tenantId, clientSpId, resourceSpId, string.Join(' ', scopes), principalId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DirectoryException ex) when (ex.Error == DirectoryError.AlreadyExists)
+                {
+                    continue; // another request created it in between: add to that one
+                }
+            }
+
+            return await UpdateAsync<PermissionGrant>(tenantId, DirectoryKinds.PermissionGrant, key, grant =>
+            {
+                grant.Scope = string.Join(' ', grant.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Union(scopes, StringComparer.Ordinal));
+                return null;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new DirectoryException(DirectoryError.Conflict, "The permission grant kept changing concurrently; try again.");
+    }
+
+    /// <summary>
+    /// Sets whether the tenant's users may consent for themselves (Graph's authorization policy,
+    /// <c>permissionGrantPoliciesAssigned</c>).
+    /// </summary>
+    public async Task<Tenant> SetUsersCanConsentAsync(string tenantId, bool allowed, CancellationToken cancellationToken) =>
+        await UpdateAsync<Tenant>(Server, DirectoryKinds.Tenant, tenantId, tenant =>
+        {
+            tenant.UsersCanConsent = allowed;
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// Whether a user may consent for themselves to <paramref name="scope"/> of a resource: the tenant allows user
     /// consent and every scope is one users may consent to (type <c>User</c>), as Entra's default policy has it.
     /// </summary>

@@ -87,6 +87,8 @@ public static partial class GraphApi
         group.MapGet("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)ListGrants).WithName("GraphListGrants").WithSummary("Lists delegated permission grants.");
         group.MapPatch("/oauth2PermissionGrants/{id}", UpdateGrant).WithName("GraphUpdateGrant").WithSummary("Changes the scopes of a delegated permission grant.");
         group.MapPost("/oauth2PermissionGrants", (Func<HttpContext, Task<IResult>>)CreateGrant).WithName("GraphCreateGrant").WithSummary("Grants delegated permissions (consent).");
+        group.MapGet("/policies/authorizationPolicy", (Func<HttpContext, Task<IResult>>)GetAuthorizationPolicy).WithName("GraphGetAuthorizationPolicy").WithSummary("The tenant's authorization policy: whether users may consent for themselves.");
+        group.MapPatch("/policies/authorizationPolicy", (Func<HttpContext, Task<IResult>>)UpdateAuthorizationPolicy).WithName("GraphUpdateAuthorizationPolicy").WithSummary("Allows or stops user consent (permissionGrantPoliciesAssigned).");
         group.MapFallback(context => Error(context, StatusCodes.Status400BadRequest, "BadRequest", $"Resource not found for the segment '{context.Request.Path}'.").ExecuteAsync(context));
         return endpoints;
     }
@@ -539,6 +541,55 @@ public static partial class GraphApi
         await Directory(http).UpdateGrantScopeAsync(caller.TenantId, id, Text(body, "scope"), http.RequestAborted).ConfigureAwait(false);
         return Results.NoContent();
     }
+
+    // ---- the authorization policy (user consent) --------------------------------------------------------------
+
+    /// <summary>The policy Entra assigns by default when users may consent for themselves ("Allow user consent for apps").</summary>
+    private const string UserConsentPolicy = "ManagePermissionGrantsForSelf.microsoft-user-default-legacy";
+
+    private static async Task<IResult> GetAuthorizationPolicy(HttpContext http)
+    {
+        var caller = Caller(http);
+        var tenant = await Directory(http).FindTenantAsync(caller.TenantId, http.RequestAborted).ConfigureAwait(false);
+        return tenant is null ? NotFound(http, caller.TenantId) : Json(AuthorizationPolicyView(tenant), "policies/authorizationPolicy/$entity");
+    }
+
+    private static async Task<IResult> UpdateAuthorizationPolicy(HttpContext http)
+    {
+        var caller = Caller(http);
+        if (!caller.CanWrite("Policy"))
+        {
+            return Denied(http);
+        }
+
+        var body = await BodyAsync(http).ConfigureAwait(false);
+        if (body["defaultUserRolePermissions"] is not JsonObject permissions || permissions["permissionGrantPoliciesAssigned"] is not JsonArray assigned)
+        {
+            return Error(http, StatusCodes.Status400BadRequest, "Request_BadRequest",
+                "Doppel's authorization policy has one setting: defaultUserRolePermissions.permissionGrantPoliciesAssigned (an array of policy ids).");
+        }
+
+        if (assigned.Any(a => a is not JsonValue value || !value.TryGetValue<string>(out _)))
+        {
+            return Error(http, StatusCodes.Status400BadRequest, "Request_BadRequest", "permissionGrantPoliciesAssigned must be an array of strings.");
+        }
+
+        // Any ManagePermissionGrantsForSelf policy lets users consent for themselves; an empty list stops it.
+        var allowed = assigned.Any(a => ((string)a!).StartsWith("ManagePermissionGrantsForSelf.", StringComparison.Ordinal));
+        await Directory(http).SetUsersCanConsentAsync(caller.TenantId, allowed, http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static JsonObject AuthorizationPolicyView(Tenant tenant) => new()
+    {
+        ["id"] = "authorizationPolicy",
+        ["displayName"] = "Authorization Policy",
+        ["description"] = "Used to manage authorization related settings across the company.",
+        ["defaultUserRolePermissions"] = new JsonObject
+        {
+            ["permissionGrantPoliciesAssigned"] = tenant.UsersCanConsent ? new JsonArray(UserConsentPolicy) : new JsonArray(),
+        },
+    };
 
     /// <summary>A service principal's name and, for a built-in API, its former names ("Azure Smart Spaces Service").</summary>
     private static IEnumerable<string> NamesOf(ServicePrincipal sp) =>

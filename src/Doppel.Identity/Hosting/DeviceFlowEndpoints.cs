@@ -114,11 +114,17 @@ internal static class DeviceFlowEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        if (ConsentPage.IsSubmission(context.Request))
+        {
+            await ConsentSubmittedAsync(context, antiforgery, tenant).ConfigureAwait(false);
+            return;
+        }
+
         var userCode = form["user_code"].ToString();
         var deviceCodes = context.RequestServices.GetRequiredService<DeviceCodes>();
         var directory = context.RequestServices.GetRequiredService<DirectoryService>();
         var tenantId = tenant.Tenant.Id;
-        if (await deviceCodes.FindPendingAsync(tenantId, userCode, context.RequestAborted).ConfigureAwait(false) is null)
+        if (await deviceCodes.FindPendingAsync(tenantId, userCode, context.RequestAborted).ConfigureAwait(false) is not { } pending)
         {
             await RenderAsync(context, antiforgery, tenant, userCode, "That code is unknown or has expired. Check the code on your device.", StatusCodes.Status400BadRequest).ConfigureAwait(false);
             return;
@@ -145,9 +151,60 @@ internal static class DeviceFlowEndpoints
             return;
         }
 
-        await deviceCodes.DecideAsync(tenantId, userCode, signIn.User!.Id, context.RequestAborted).ConfigureAwait(false);
+        var user = signIn.User!;
+        var consent = context.RequestServices.GetRequiredService<DelegatedConsent>();
+        if (await consent.PromptForAsync(tenant, pending.ClientId, Scopes(pending.Scope), user, false, context.RequestAborted).ConfigureAwait(false) is { } prompt)
+        {
+            var ticket = ConsentPage.Protect(context, new ConsentTicket(tenantId, user.Id, pending.ClientId, pending.Scope, DeviceCodes.Normalize(userCode)));
+            await ConsentPage.RenderAsync(context, antiforgery, prompt, user, ticket, [new("user_code", userCode)]).ConfigureAwait(false);
+            return;
+        }
+
+        await deviceCodes.DecideAsync(tenantId, userCode, user.Id, context.RequestAborted).ConfigureAwait(false);
         await DoneAsync(context, "You have signed in on your device. You can close this window.").ConfigureAwait(false);
     }
+
+    /// <summary>Accept or Cancel on the consent prompt after a device sign-in; the ticket must be for this code, still pending.</summary>
+    private static async Task ConsentSubmittedAsync(HttpContext context, IAntiforgery antiforgery, TenantRequest tenant)
+    {
+        var userCode = context.Request.Form["user_code"].ToString();
+        var tenantId = tenant.Tenant.Id;
+        var deviceCodes = context.RequestServices.GetRequiredService<DeviceCodes>();
+        var ticket = ConsentPage.Read(context);
+        var pending = await deviceCodes.FindPendingAsync(tenantId, userCode, context.RequestAborted).ConfigureAwait(false);
+        if (ticket is null || pending is not { } p || ticket.TenantId != tenantId || ticket.Binding != DeviceCodes.Normalize(userCode)
+            || ticket.ClientId != p.ClientId || ticket.Scope != p.Scope)
+        {
+            await RenderAsync(context, antiforgery, tenant, userCode, "The form expired or the code is no longer pending. Please try again.", StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (!ConsentPage.Accepted(context.Request))
+        {
+            await deviceCodes.DecideAsync(tenantId, userCode, null, context.RequestAborted, consentDeclined: true).ConfigureAwait(false);
+            await DoneAsync(context, "You declined the permissions the app asked for. You can close this window.").ConfigureAwait(false);
+            return;
+        }
+
+        var user = await context.RequestServices.GetRequiredService<DirectoryService>().FindUserAsync(tenantId, ticket.UserId, context.RequestAborted).ConfigureAwait(false);
+        if (user is not { AccountEnabled: true })
+        {
+            await RenderAsync(context, antiforgery, tenant, userCode, "Your account is disabled.", StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var consent = context.RequestServices.GetRequiredService<DelegatedConsent>();
+        if (await consent.PromptForAsync(tenant, p.ClientId, Scopes(p.Scope), user, false, context.RequestAborted).ConfigureAwait(false) is { } prompt)
+        {
+            var forOrganization = context.Request.Form[ConsentPage.OrganizationField].ToString() == "1";
+            await consent.RecordAsync(tenantId, prompt, user, forOrganization, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await deviceCodes.DecideAsync(tenantId, userCode, user.Id, context.RequestAborted).ConfigureAwait(false);
+        await DoneAsync(context, "You have signed in on your device. You can close this window.").ConfigureAwait(false);
+    }
+
+    private static string[] Scopes(string scope) => scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static async Task RenderAsync(HttpContext context, IAntiforgery antiforgery, TenantRequest tenant, string userCode, string? problem, int status)
     {

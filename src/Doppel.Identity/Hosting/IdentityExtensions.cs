@@ -34,6 +34,7 @@ public static class IdentityExtensions
         services.TryAddSingleton<TokenKeyRing>();
         services.AddSingleton<TokenIssuance>();
         services.AddSingleton<DeviceCodes>();
+        services.AddSingleton<DelegatedConsent>();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "doppel-signin-csrf";

@@ -16,19 +16,32 @@ internal static class SignInPage
     /// <summary>The form field that marks a submission of this page.</summary>
     public const string SubmitField = "doppel_signin";
 
-    private static readonly HashSet<string> NotEchoed = new(StringComparer.Ordinal) { SubmitField, "username", "password", "__csrf" };
+    private static readonly HashSet<string> NotEchoed = new(StringComparer.Ordinal)
+    {
+        SubmitField, "username", "password", "__csrf", ConsentPage.SubmitField, ConsentPage.TicketField, ConsentPage.OrganizationField,
+    };
+
+    /// <summary>The authorization request's own parameters, which the page's forms post back.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Echoed(OpenIddictRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var (name, value) in request.GetParameters())
+        {
+            if (!NotEchoed.Contains(name) && value.ToString() is { } text)
+            {
+                yield return new(name, text);
+            }
+        }
+    }
 
     public static async Task RenderAsync(HttpContext http, IAntiforgery antiforgery, TenantRequest tenant, OpenIddictRequest request, string? userName, string? problem, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var html = HtmlEncoder.Default;
         var hidden = new StringBuilder();
-        foreach (var (name, value) in request.GetParameters())
+        foreach (var (name, text) in Echoed(request))
         {
-            if (!NotEchoed.Contains(name) && value.ToString() is { } text)
-            {
-                hidden.Append("<input type=\"hidden\" name=\"").Append(html.Encode(name)).Append("\" value=\"").Append(html.Encode(text)).Append("\">\n");
-            }
+            hidden.Append("<input type=\"hidden\" name=\"").Append(html.Encode(name)).Append("\" value=\"").Append(html.Encode(text)).Append("\">\n");
         }
 
         var page = $$"""

@@ -79,11 +79,13 @@ public sealed class ValidateAuthorizationRequestHandler(DirectoryService directo
 
 /// <summary>
 /// The authorization endpoint's sign-in: shows Doppel's sign-in page (server-rendered, CSRF-protected) until the
-/// person signs in with the right password, then signs the user in so OpenIddict issues the code and redirects.
-/// There is no single-sign-on session: every authorization asks for the password (or fails with
+/// person signs in with the right password, then, when the app asks for delegated permissions the user has not
+/// consented to and may consent to, the consent prompt (<see cref="ConsentPage"/>); then signs the user in so
+/// OpenIddict issues the code and redirects. Cancel on the prompt redirects with <c>access_denied</c>
+/// (<c>AADSTS65004</c>). There is no single-sign-on session: every authorization asks for the password (or fails with
 /// <c>login_required</c> for <c>prompt=none</c>).
 /// </summary>
-public sealed class HandleAuthorizationRequestHandler(DirectoryService directory) : IOpenIddictServerHandler<HandleAuthorizationRequestContext>
+public sealed class HandleAuthorizationRequestHandler(DirectoryService directory, DelegatedConsent consent) : IOpenIddictServerHandler<HandleAuthorizationRequestContext>
 {
     /// <summary>Runs before OpenIddict's own handlers of the event.</summary>
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -106,6 +108,12 @@ public sealed class HandleAuthorizationRequestHandler(DirectoryService directory
         }
 
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        if (ConsentPage.IsSubmission(http.Request))
+        {
+            await ConsentSubmittedAsync(context, http, antiforgery, tenant).ConfigureAwait(false);
+            return;
+        }
+
         var isSubmission = Microsoft.AspNetCore.Http.HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType
             && http.Request.Form.ContainsKey(SignInPage.SubmitField);
         if (!isSubmission)
@@ -139,6 +147,64 @@ public sealed class HandleAuthorizationRequestHandler(DirectoryService directory
         }
 
         var user = signIn.User!;
+        var prompt = await PromptForAsync(context, tenant, user).ConfigureAwait(false);
+        if (prompt is not null)
+        {
+            var ticket = ConsentPage.Protect(http, new ConsentTicket(tenant.Tenant.Id, user.Id, context.Request.ClientId!, context.Request.Scope ?? string.Empty, Binding(context.Request)));
+            await ConsentPage.RenderAsync(http, antiforgery, prompt, user, ticket, SignInPage.Echoed(context.Request)).ConfigureAwait(false);
+            context.HandleRequest();
+            return;
+        }
+
+        SignIn(context, tenant, user);
+    }
+
+    /// <summary>Accept or Cancel on the consent prompt: the ticket must be this request's, and the form this server's.</summary>
+    private async Task ConsentSubmittedAsync(HandleAuthorizationRequestContext context, Microsoft.AspNetCore.Http.HttpContext http, IAntiforgery antiforgery, TenantRequest tenant)
+    {
+        var ticket = ConsentPage.Read(http);
+        if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false) || ticket is null
+            || ticket.TenantId != tenant.Tenant.Id || ticket.ClientId != context.Request.ClientId
+            || ticket.Scope != (context.Request.Scope ?? string.Empty) || ticket.Binding != Binding(context.Request))
+        {
+            await SignInPage.RenderAsync(http, antiforgery, tenant, context.Request, null, "The form expired or did not come from this page. Please sign in again.", 400).ConfigureAwait(false);
+            context.HandleRequest();
+            return;
+        }
+
+        if (!ConsentPage.Accepted(http.Request))
+        {
+            var declined = EntraErrors.ConsentDeclined();
+            context.Reject(declined.Error, declined.Description);
+            return;
+        }
+
+        var user = await directory.FindUserAsync(tenant.Tenant.Id, ticket.UserId, context.CancellationToken).ConfigureAwait(false);
+        if (user is not { AccountEnabled: true })
+        {
+            await SignInPage.RenderAsync(http, antiforgery, tenant, context.Request, null, "Your account is disabled.", 400).ConfigureAwait(false);
+            context.HandleRequest();
+            return;
+        }
+
+        // What is missing is worked out again: the directory may have changed while the prompt was open.
+        if (await PromptForAsync(context, tenant, user).ConfigureAwait(false) is { } prompt)
+        {
+            var forOrganization = http.Request.Form[ConsentPage.OrganizationField].ToString() == "1";
+            await consent.RecordAsync(tenant.Tenant.Id, prompt, user, forOrganization, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        SignIn(context, tenant, user);
+    }
+
+    private Task<ConsentPrompt?> PromptForAsync(HandleAuthorizationRequestContext context, TenantRequest tenant, User user) =>
+        consent.PromptForAsync(tenant, context.Request.ClientId!, context.Request.GetScopes(), user, context.Request.HasPromptValue(PromptValues.Consent), context.CancellationToken);
+
+    /// <summary>What ties a consent ticket to one authorization request: its redirect URI and PKCE challenge.</summary>
+    private static string Binding(OpenIddictRequest request) => $"{request.RedirectUri}|{request.CodeChallenge}";
+
+    private static void SignIn(HandleAuthorizationRequestContext context, TenantRequest tenant, User user)
+    {
         var identity = new ClaimsIdentity("Doppel", Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id));
         identity.AddClaim(new Claim("oid", user.Id));

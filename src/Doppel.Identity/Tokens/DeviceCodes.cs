@@ -65,8 +65,12 @@ public sealed class DeviceCodes(IDirectoryStore store, IdentityOptions options, 
             : null;
     }
 
-    /// <summary>Approves (with the signed-in user) or declines the pending authorization of a user code; false when there is none.</summary>
-    public async Task<bool> DecideAsync(string tenantId, string userCode, string? userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Approves (with the signed-in user) or declines the pending authorization of a user code; false when there is
+    /// none. <paramref name="consentDeclined"/> marks a decline on the consent prompt (the poll then answers
+    /// <c>access_denied</c>, <c>AADSTS65004</c>).
+    /// </summary>
+    public async Task<bool> DecideAsync(string tenantId, string userCode, string? userId, CancellationToken cancellationToken, bool consentDeclined = false)
     {
         var found = await store.FindByNameAsync(tenantId, Kind, Normalize(userCode), cancellationToken).ConfigureAwait(false);
         if (found is null)
@@ -82,6 +86,11 @@ public sealed class DeviceCodes(IDirectoryStore store, IdentityOptions options, 
 
         node["status"] = userId is null ? "declined" : "approved";
         node["userId"] = userId;
+        if (userId is null && consentDeclined)
+        {
+            node["consentDeclined"] = true;
+        }
+
         return await store.ReplaceAsync(found with { Document = node.ToJsonString() }, found.Version, cancellationToken).ConfigureAwait(false) == StoreWriteOutcome.Written;
     }
 
@@ -115,7 +124,7 @@ public sealed class DeviceCodes(IDirectoryStore store, IdentityOptions options, 
                 return (null, EntraErrors.AuthorizationPending());
             case "declined":
                 await store.DeleteAsync(tenantId, Kind, found.Id, cancellationToken).ConfigureAwait(false);
-                return (null, EntraErrors.AuthorizationDeclined());
+                return (null, (bool?)node["consentDeclined"] == true ? EntraErrors.ConsentDeclined() : EntraErrors.AuthorizationDeclined());
         }
 
         // One use: whoever deletes the approved authorization gets the token.

@@ -68,6 +68,9 @@ public static partial class EntraErrors
     public static Refusal ConsentRequired(string clientId, string resource) => new("invalid_grant",
         $"AADSTS65001: The user or administrator has not consented to use the application with ID '{clientId}'. Send an interactive authorization request for this user and resource ({resource}), or grant admin consent.");
 
+    /// <summary>AADSTS65004: the user pressed Cancel on the consent prompt.</summary>
+    public static Refusal ConsentDeclined() => new("access_denied", "AADSTS65004: User declined to consent to access the app.");
+
     /// <summary>AADSTS700082-like: the refresh token's user or app is gone.</summary>
     public static Refusal RefreshNoLongerValid() => new("invalid_grant",
         "AADSTS700082: The refresh token is no longer valid: its user or application no longer exists or is disabled.");

@@ -308,30 +308,11 @@ public sealed class TokenIssuance(DirectoryService directory, DeviceCodes device
     private async Task<List<string>?> DelegatedScopesAsync(string tenantId, Application? app, ServicePrincipal clientSp, User user, Resource resource, List<(string Resource, string Name)> parsed, CancellationToken cancellationToken)
     {
         var defined = await directory.ScopesOfAsync(tenantId, resource.AppId, cancellationToken).ConfigureAwait(false);
-        var wanted = new List<string>();
-        foreach (var (_, name) in parsed)
+        if (DelegatedConsent.Requested(app, resource, defined, parsed.Select(p => p.Name)) is not { } wanted)
         {
-            if (name == ".default")
-            {
-                wanted.AddRange(app is null
-                    ? defined.Select(d => d.Value)
-                    : app.RequiredResourceAccess
-                        .Where(r => string.Equals(r.ResourceAppId, resource.AppId, StringComparison.OrdinalIgnoreCase))
-                        .SelectMany(r => r.ResourceAccess.Where(a => a.Type == "Scope"))
-                        .Select(a => defined.FirstOrDefault(d => string.Equals(d.Id, a.Id, StringComparison.OrdinalIgnoreCase))?.Value)
-                        .OfType<string>());
-            }
-            else if (defined.FirstOrDefault(d => string.Equals(d.Value, name, StringComparison.OrdinalIgnoreCase)) is { } scope)
-            {
-                wanted.Add(scope.Value);
-            }
-            else
-            {
-                return null;
-            }
+            return null;
         }
 
-        wanted = [.. wanted.Distinct(StringComparer.Ordinal)];
         if (app is null)
         {
             return wanted;

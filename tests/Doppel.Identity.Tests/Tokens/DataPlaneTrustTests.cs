@@ -88,4 +88,20 @@ public sealed class DataPlaneTrustTests(IdentityServerFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Unauthorized, hmac.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
     }
+
+    [Fact]
+    public async Task A_token_of_another_tenant_from_an_issuer_the_server_does_not_trust_is_refused_with_401()
+    {
+        // Another directory's token, as a real Entra tenant (or another Doppel server) would issue it: its own issuer and key.
+        using var rsa = RSA.Create(2048);
+        var otherKey = new RsaSecurityKey(rsa) { KeyId = "other-tenant-key" };
+        var otherTenant = Guid.NewGuid();
+
+        using var entra = await Server.ListModelsAsync(Mint(otherKey, $"https://login.microsoftonline.com/{otherTenant}/v2.0"));
+        using var otherServer = await Server.ListModelsAsync(Mint(otherKey, $"https://doppel.other.example/{otherTenant}/v2.0"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, entra.StatusCode);
+        Assert.Contains("invalid_token", entra.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherServer.StatusCode);
+    }
 }

@@ -6,7 +6,8 @@ namespace Doppel.Portal.E2E;
 
 /// <summary>
 /// The Azure walkthrough, done in Doppel's portal in a real browser: sign in, create an instance in a new resource
-/// group, watch the deployment, read the Overview, be refused a duplicate name, grant the Data Owner role.
+/// group, watch the deployment, read the Overview, be refused a duplicate name, grant the Data Owner role, register
+/// an app with the Read.Write permission, and read a twin from a program signed in with that app.
 /// </summary>
 public sealed partial class PortalWalkthroughTests(PortalServer server) : IClassFixture<PortalServer>
 {
@@ -14,7 +15,7 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
     private const string GroupName = "walkthrough-rg";
 
     [SkippableFact]
-    public async Task A_person_creates_an_instance_sees_it_deployed_and_grants_the_Data_Owner_role_in_the_portal()
+    public async Task A_person_does_the_whole_walkthrough_in_the_portal_and_a_program_then_reads_a_twin_with_the_registered_app()
     {
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
@@ -110,7 +111,140 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
             await Assertions.Expect(row).ToContainTextAsync("Administrator");
             await Assertions.Expect(row).ToContainTextAsync("This resource");
         });
+
+        await RegisterAnAppAndReadATwinWithItAsync(page, steps);
     }
+
+    /// <summary>
+    /// The rest of the walkthrough, in the same browser after the instance exists: register a public client, give it
+    /// Azure Digital Twins' Read.Write with admin consent, read its ids, put a model and a twin in the instance through
+    /// the explorer, and then let a program with those very ids sign in through the device-code flow (approved in
+    /// this browser) and read the twin.
+    /// </summary>
+    private async Task RegisterAnAppAndReadATwinWithItAsync(IPage page, Steps steps)
+    {
+        string clientId = "", tenantId = "";
+        await steps.RunAsync("register-app", async () =>
+        {
+            await page.GotoAsync($"{server.Origin}/portal/entra/apps/new");
+            await page.Locator("[data-test='app-name'] input").FillAsync("walkthrough-client");
+            await page.Locator("[data-test='audience-single']").ClickAsync();
+            await page.Locator("[data-test='redirect-platform']").ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "Public client/native (mobile & desktop)" }).ClickAsync();
+            await page.Locator("[data-test='redirect-uri'] input").FillAsync("http://localhost");
+            await page.Locator("[data-test='register']").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-field='Application (client) ID']")).ToHaveTextAsync(GuidPattern());
+            clientId = await page.Locator("[data-field='Application (client) ID']").InnerTextAsync();
+            tenantId = await page.Locator("[data-field='Directory (tenant) ID']").InnerTextAsync();
+            Assert.Matches(GuidPattern(), tenantId);
+        });
+
+        await steps.RunAsync("allow-public-client-flows", async () =>
+        {
+            await page.Locator("[data-test='app-menu-authentication']").ClickAsync();
+            await Assertions.Expect(page.GetByText("http://localhost", new() { Exact = true }).First).ToBeVisibleAsync();
+            await page.Locator("[data-test='public-client-flows-yes']").ClickAsync();
+            await page.Locator("[data-test='save-authentication']").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" }).Or(page.GetByText("Successfully"))).ToBeVisibleAsync();
+        });
+
+        await steps.RunAsync("api-permissions", async () =>
+        {
+            await page.Locator("[data-test='app-menu-permissions']").ClickAsync();
+            await page.Locator("[data-test='add-a-permission']").ClickAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "APIs my organization uses" }).ClickAsync();
+            await page.Locator("[data-test='api-search'] input").FillAsync("Azure Digital Twins");
+            var row = page.Locator("tr[data-api='Azure Digital Twins']");
+            await Assertions.Expect(row.Locator("[data-field='Application (client) ID']")).ToHaveTextAsync("0b07f429-9f4b-4714-9392-cc5e8e80c8b0");
+            await row.Locator("fluent-button").First.ClickAsync();
+            await page.Locator("[data-test='delegated-permissions']").ClickAsync();
+            await page.Locator("[data-test='permission-group-Read']").ClickAsync();
+            await page.Locator("[data-test='request-api-permissions']").GetByRole(AriaRole.Checkbox, new() { Name = "Read.Write" }).ClickAsync();
+            await page.Locator("[data-test='add-permissions']").ClickAsync();
+            var configured = page.Locator("tr[data-test='permission-Read.Write']");
+            await Assertions.Expect(configured).ToBeVisibleAsync();
+            await page.Locator("[data-test='grant-admin-consent']").ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+            await Assertions.Expect(configured.Locator("[data-test='permission-status']")).ToContainTextAsync("Granted for");
+        });
+
+        await steps.RunAsync("manifest", async () =>
+        {
+            await page.Locator("[data-test='app-menu-manifest']").ClickAsync();
+            var manifest = page.Locator("[data-test='manifest-editor']");
+            await Assertions.Expect(manifest).ToHaveValueAsync(new Regex(@"""requiredResourceAccess""[\s\S]*0b07f429-9f4b-4714-9392-cc5e8e80c8b0[\s\S]*4589bd03-58cb-4e6c-b17f-b580e39652f8"));
+            Assert.Contains(clientId, await manifest.InputValueAsync(), StringComparison.Ordinal);
+        });
+
+        var instancePages = $"{server.Origin}/portal/digitaltwins/{PortalServer.SubscriptionId}/{GroupName}/{InstanceName}";
+        await steps.RunAsync("upload-model", async () =>
+        {
+            await page.GotoAsync(instancePages + "/models");
+            await page.Locator("[data-test='model-upload-files']").SetInputFilesAsync(new FilePayload
+            {
+                Name = "room.json",
+                MimeType = "application/json",
+                Buffer = System.Text.Encoding.UTF8.GetBytes("""
+                    {"@context": "dtmi:dtdl:context;3", "@id": "dtmi:walkthrough:Room;1", "@type": "Interface", "displayName": "Room",
+                     "contents": [{"@type": "Property", "name": "temperature", "schema": "double"}]}
+                    """),
+            });
+            await Assertions.Expect(page.Locator("[data-test='upload-success']")).ToContainTextAsync("dtmi:walkthrough:Room;1");
+        });
+
+        await steps.RunAsync("create-twin", async () =>
+        {
+            await page.GotoAsync(instancePages + "/twins");
+            await page.Locator("[data-test='twin-create']").ClickAsync();
+            await page.Locator("[data-test='twin-model']").SelectOptionAsync("dtmi:walkthrough:Room;1");
+            await page.Locator("[data-test='twin-id']").FillAsync("room-1");
+            await page.Locator("[data-test='prop-temperature']").FillAsync("21.5");
+            await page.Locator("[data-test='twin-save']").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-test='twin-message']")).ToContainTextAsync("room-1");
+        });
+
+        await steps.RunAsync("device-code-program-reads-the-twin", async () =>
+        {
+            using var http = new Doppel.Server.Tests.Support.TrustingClient(server.CaPath);
+            var program = Microsoft.Identity.Client.PublicClientApplicationBuilder.Create(clientId)
+                .WithAuthority($"{server.Origin}/{tenantId}", validateAuthority: false)
+                .WithInstanceDiscovery(false)
+                .WithHttpClientFactory(new HttpFactory(http.Http))
+                .Build();
+            var codeShown = new TaskCompletionSource<Microsoft.Identity.Client.DeviceCodeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var signIn = program.AcquireTokenWithDeviceCode(["https://digitaltwins.azure.net/.default"], code =>
+            {
+                codeShown.TrySetResult(code);
+                return Task.CompletedTask;
+            }).ExecuteAsync();
+            var shown = await codeShown.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // The person opens the verification page in the same browser and approves the sign-in there.
+            await page.GotoAsync(shown.VerificationUrl);
+            await page.GetByLabel("Code").FillAsync(shown.UserCode);
+            await page.GetByLabel("User name").FillAsync(PortalServer.AdminName);
+            await page.GetByLabel("Password").FillAsync(PortalServer.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            var token = await signIn.WaitAsync(TimeSpan.FromSeconds(60));
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{server.Origin}/instances/{InstanceName}/digitaltwins/room-1?api-version=2023-10-31");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.AccessToken);
+            using var response = await http.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            using var twin = System.Text.Json.JsonDocument.Parse(body);
+            Assert.Equal("room-1", twin.RootElement.GetProperty("$dtId").GetString());
+            Assert.Equal(21.5, twin.RootElement.GetProperty("temperature").GetDouble());
+        });
+    }
+
+    private sealed class HttpFactory(HttpClient client) : Microsoft.Identity.Client.IMsalHttpClientFactory
+    {
+        public HttpClient GetHttpClient() => client;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial Regex GuidPattern();
 
     [GeneratedRegex(@"^walkthrough-adt\.api\.[a-z0-9.-]+(:[0-9]+)?$")]
     private static partial Regex HostNamePattern();

@@ -19,6 +19,12 @@ public sealed class Steps(IPage page, string folder, Func<string>? serverLog = n
         }
 
         var folder = Path.Combine(root?.FullName ?? Path.GetTempPath(), "artifacts", name);
+        if (Directory.Exists(folder))
+        {
+            // Only this run's pictures: an earlier run's failure screenshots would mislead.
+            Directory.Delete(folder, recursive: true);
+        }
+
         Directory.CreateDirectory(folder);
         return folder;
     }

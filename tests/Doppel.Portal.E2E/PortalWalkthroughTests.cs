@@ -203,6 +203,21 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
             await Assertions.Expect(page.Locator("[data-test='twin-message']")).ToContainTextAsync("room-1");
         });
 
+        await steps.RunAsync("query", async () =>
+        {
+            await page.GotoAsync(instancePages + "/query");
+            await page.Locator("[data-test='query-text']").FillAsync("SELECT * FROM DIGITALTWINS T WHERE T.temperature > 20");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Run query" }).ClickAsync();
+            await Assertions.Expect(page.Locator("[data-test='query-results']")).ToContainTextAsync("room-1");
+            await Assertions.Expect(page.Locator("[data-test='query-charge']")).ToContainTextAsync("Query charge");
+        });
+
+        await steps.RunAsync("graph", async () =>
+        {
+            await page.GotoAsync(instancePages + "/graph");
+            await Assertions.Expect(page.Locator("[data-test='graph-status']")).ToContainTextAsync("1 twin");
+        });
+
         await steps.RunAsync("device-code-program-reads-the-twin", async () =>
         {
             using var http = new Doppel.Server.Tests.Support.TrustingClient(server.CaPath);

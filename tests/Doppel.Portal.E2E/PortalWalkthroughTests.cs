@@ -113,6 +113,7 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
         });
 
         await RegisterAnAppAndReadATwinWithItAsync(page, steps);
+        await SearchAndDeleteAsync(page, steps);
     }
 
     /// <summary>
@@ -154,6 +155,8 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
             await page.Locator("[data-test='add-a-permission']").ClickAsync();
             await page.GetByRole(AriaRole.Tab, new() { Name = "APIs my organization uses" }).ClickAsync();
             await page.Locator("[data-test='api-search'] input").FillAsync("Azure Digital Twins");
+            // The list narrows once the search has run; choosing before that would race the search's refresh.
+            await Assertions.Expect(page.Locator("[data-test='api-list'] tbody tr")).ToHaveCountAsync(1);
             var row = page.Locator("tr[data-api='Azure Digital Twins']");
             await Assertions.Expect(row.Locator("[data-field='Application (client) ID']")).ToHaveTextAsync("0b07f429-9f4b-4714-9392-cc5e8e80c8b0");
             await row.Locator("fluent-button").First.ClickAsync();
@@ -180,6 +183,9 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
         await steps.RunAsync("upload-model", async () =>
         {
             await page.GotoAsync(instancePages + "/models");
+            // The input is disabled while the page loads the instance's models; a file chosen then is not uploaded.
+            await Assertions.Expect(page.Locator("[data-test='models-table']")).ToContainTextAsync("No models yet");
+            await Assertions.Expect(page.Locator("[data-test='model-upload-files']")).ToBeEnabledAsync();
             await page.Locator("[data-test='model-upload-files']").SetInputFilesAsync(new FilePayload
             {
                 Name = "room.json",
@@ -250,6 +256,30 @@ public sealed partial class PortalWalkthroughTests(PortalServer server) : IClass
             using var twin = System.Text.Json.JsonDocument.Parse(body);
             Assert.Equal("room-1", twin.RootElement.GetProperty("$dtId").GetString());
             Assert.Equal(21.5, twin.RootElement.GetProperty("temperature").GetDouble());
+        });
+    }
+
+    private async Task SearchAndDeleteAsync(IPage page, Steps steps)
+    {
+        await steps.RunAsync("global-search", async () =>
+        {
+            await page.GotoAsync($"{server.Origin}/portal");
+            await page.Locator("fluent-search[aria-label='Search resources, services, and docs'] input").FillAsync("walkthrough");
+            await page.Locator("fluent-search[aria-label='Search resources, services, and docs'] input").PressAsync("Enter");
+            await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Resources" })).ToContainTextAsync(InstanceName);
+            await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Resource groups" })).ToContainTextAsync(GroupName);
+            await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "App registrations" })).ToContainTextAsync("walkthrough-client");
+        });
+
+        await steps.RunAsync("delete-instance", async () =>
+        {
+            await page.GotoAsync($"{server.Origin}/portal/digitaltwins/{PortalServer.SubscriptionId}/{GroupName}/{InstanceName}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).First.ClickAsync();
+            await page.Locator("fluent-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+            await page.Locator("#notifications-bell").ClickAsync();
+            await Assertions.Expect(page.GetByText("Deleted resource")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.GotoAsync($"{server.Origin}/portal/digitaltwins");
+            await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Azure Digital Twins instances" })).Not.ToContainTextAsync(InstanceName);
         });
     }
 

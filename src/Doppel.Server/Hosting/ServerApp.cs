@@ -151,6 +151,8 @@ public static partial class ServerApp
             ListPageSize = options.ArmPageSize,
             MaxInstancesPerSubscription = options.MaxInstancesPerSubscription,
         };
+        builder.Services.AddSingleton(SecretKeyFile.LoadOrCreate(dataDirectory.Path));
+
         // Group membership for role assignments comes from the directory (plus a token's own groups claim).
         builder.Services.AddSingleton<Doppel.Management.Access.IPrincipalDirectory, DirectoryGroupMembership>();
         builder.Services.AddDoppelManagement(

@@ -64,8 +64,10 @@ internal static class AuthzBench
             var origin = $"https://localhost:{port}";
             var token = await TokenAsync(client, new Uri($"{origin}/{credentials["tenantId"]}/oauth2/v2.0/token"), new Dictionary<string, string>
             {
-                ["grant_type"] = "client_credentials", ["client_id"] = (string)credentials["clients"]!["owner"]!["clientId"]!,
-                ["client_secret"] = (string)credentials["clients"]!["owner"]!["clientSecret"]!, ["scope"] = "https://digitaltwins.azure.net/.default",
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = (string)credentials["clients"]!["owner"]!["clientId"]!,
+                ["client_secret"] = (string)credentials["clients"]!["owner"]!["clientSecret"]!,
+                ["scope"] = "https://digitaltwins.azure.net/.default",
             });
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             foreach (var instance in new[] { "dev", "open" })

@@ -90,13 +90,18 @@ public sealed class DirectoryGroupAccessTests
             var credentials = await ReadCredentialsAsync(server);
             var admin = await TokenAsync(client, credentials, new()
             {
-                ["grant_type"] = "password", ["client_id"] = FirstPartyClient, ["username"] = credentials["admin"]!["userName"]!.GetValue<string>(),
-                ["password"] = credentials["admin"]!["password"]!.GetValue<string>(), ["scope"] = "https://graph.microsoft.com/.default",
+                ["grant_type"] = "password",
+                ["client_id"] = FirstPartyClient,
+                ["username"] = credentials["admin"]!["userName"]!.GetValue<string>(),
+                ["password"] = credentials["admin"]!["password"]!.GetValue<string>(),
+                ["scope"] = "https://graph.microsoft.com/.default",
             });
             var arm = await TokenAsync(client, credentials, new()
             {
-                ["grant_type"] = "client_credentials", ["client_id"] = credentials["clients"]!["owner"]!["clientId"]!.GetValue<string>(),
-                ["client_secret"] = credentials["clients"]!["owner"]!["clientSecret"]!.GetValue<string>(), ["scope"] = "https://management.azure.com/.default",
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = credentials["clients"]!["owner"]!["clientId"]!.GetValue<string>(),
+                ["client_secret"] = credentials["clients"]!["owner"]!["clientSecret"]!.GetValue<string>(),
+                ["scope"] = "https://management.azure.com/.default",
             });
             return new Session(server, client, credentials, admin, arm);
         }
@@ -128,8 +133,11 @@ public sealed class DirectoryGroupAccessTests
 
         public Task<string> UserTokenAsync(string name) => TokenAsync(client, credentials, new()
         {
-            ["grant_type"] = "password", ["client_id"] = FirstPartyClient, ["username"] = $"{name}@doppel.local",
-            ["password"] = Password, ["scope"] = "https://digitaltwins.azure.net/.default",
+            ["grant_type"] = "password",
+            ["client_id"] = FirstPartyClient,
+            ["username"] = $"{name}@doppel.local",
+            ["password"] = Password,
+            ["scope"] = "https://digitaltwins.azure.net/.default",
         });
 
         public async Task<HttpResponseMessage> DataPlaneGetAsync(string token)

@@ -5,6 +5,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Server.Tests.Support;
+using static Doppel.Server.Tests.Hosting.DevClient;
 
 namespace Doppel.Server.Tests.Hosting;
 
@@ -12,8 +13,6 @@ namespace Doppel.Server.Tests.Hosting;
 [UnsupportedOSPlatform("windows")]
 public sealed class DevSetupTests
 {
-    private const string ModelsPath = "instances/dev/models?api-version=2023-10-31";
-
     [Fact]
     public async Task Server_started_with_dev_writes_credentials_json_with_the_issue_shape_readable_by_the_owner_only()
     {
@@ -133,8 +132,14 @@ public sealed class DevSetupTests
         Assert.False(Directory.Exists(Path.Combine(data.Path, "dev")));
         Assert.DoesNotContain("Dev setup", server.Output, StringComparison.Ordinal);
     }
+}
 
-    private static async Task<JsonNode> ReadCredentialsAsync(InProcessServer server)
+/// <summary>Calls a server started with <c>--dev</c> with the credentials it wrote.</summary>
+internal static class DevClient
+{
+    internal const string ModelsPath = "instances/dev/models?api-version=2023-10-31";
+
+    internal static async Task<JsonNode> ReadCredentialsAsync(InProcessServer server)
     {
         // The server writes the file once the dev instance is provisioned, which may be just after /readyz answers.
         var path = Path.Combine(server.DataDirectory, "dev", "credentials.json");
@@ -152,7 +157,7 @@ public sealed class DevSetupTests
         return JsonNode.Parse(await File.ReadAllTextAsync(path))!;
     }
 
-    private static async Task<string> TokenAsync(TrustingClient client, JsonNode credentials, string who, string scope = "https://digitaltwins.azure.net/.default")
+    internal static async Task<string> TokenAsync(TrustingClient client, JsonNode credentials, string who, string scope = "https://digitaltwins.azure.net/.default")
     {
         var authority = credentials["authorityHost"]!.GetValue<string>();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -168,7 +173,7 @@ public sealed class DevSetupTests
         return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(TrustingClient client, InProcessServer server, HttpMethod method, string path, string token, string? json)
+    internal static async Task<HttpResponseMessage> SendAsync(TrustingClient client, InProcessServer server, HttpMethod method, string path, string token, string? json)
     {
         using var request = new HttpRequestMessage(method, new Uri(server.BaseAddress, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -180,6 +185,6 @@ public sealed class DevSetupTests
         return await client.Http.SendAsync(request);
     }
 
-    private static string ModelJson(string id) =>
+    internal static string ModelJson(string id) =>
         $$"""[{"@id":"{{id}}","@type":"Interface","@context":"dtmi:dtdl:context;3","contents":[{"@type":"Property","name":"area","schema":"double"}]}]""";
 }

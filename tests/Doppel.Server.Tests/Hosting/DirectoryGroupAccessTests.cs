@@ -87,7 +87,7 @@ public sealed class DirectoryGroupAccessTests
 
         public static async Task<Session> OpenAsync(InProcessServer server, TrustingClient client)
         {
-            var credentials = await ReadCredentialsAsync(server);
+            var credentials = await DevClient.ReadCredentialsAsync(server);
             var admin = await TokenAsync(client, credentials, new()
             {
                 ["grant_type"] = "password",
@@ -174,22 +174,6 @@ public sealed class DirectoryGroupAccessTests
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, body);
             return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
-        }
-
-        private static async Task<JsonNode> ReadCredentialsAsync(InProcessServer server)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!server.Output.Contains("Press Ctrl+C", StringComparison.Ordinal))
-            {
-                if (DateTime.UtcNow > deadline || server.Run.IsCompleted)
-                {
-                    throw new TimeoutException($"No dev setup: {server.ErrorOutput}");
-                }
-
-                await Task.Delay(50);
-            }
-
-            return JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "dev", "credentials.json")))!;
         }
     }
 }

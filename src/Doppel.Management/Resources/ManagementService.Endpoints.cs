@@ -66,7 +66,7 @@ public sealed partial class ManagementService
         }
 
         var existing = await store.GetEndpointAsync(resource.SubscriptionId, resource.InstanceId, endpointName, cancellationToken).ConfigureAwait(false);
-        var previousSecrets = existing is null ? new Dictionary<string, string>() : ReadSecrets(existing);
+        var previousSecrets = existing is null ? new Dictionary<string, string>() : ReadableSecrets(existing);
         var (type, authentication, plain, secrets) = ReadEndpointProperties(properties ?? throw Invalid("The request content is missing the required property 'properties'."), previousSecrets);
         var now = time.GetUtcNow();
         var key = EndpointSecretContext(resource.SubscriptionId, resource.InstanceId, endpointName);
@@ -134,6 +134,20 @@ public sealed partial class ManagementService
         return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
     }
 
+    // The stored secrets, or none when they cannot be decrypted (the server's secrets key was replaced): a PUT then
+    // has to send them again rather than fail.
+    private Dictionary<string, string> ReadableSecrets(DigitalTwinsEndpointRecord endpoint)
+    {
+        try
+        {
+            return new Dictionary<string, string>(ReadSecrets(endpoint), StringComparer.Ordinal);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The names of the endpoint's secret properties that hold a value.</summary>
     public static IReadOnlyList<string> SecretNamesOf(DigitalTwinsEndpointRecord endpoint)
     {
@@ -150,7 +164,7 @@ public sealed partial class ManagementService
             ?? throw ResourceNotFound(resourceGroup, name);
     }
 
-    private static (string Type, string Authentication, JsonObject Plain, Dictionary<string, string> Secrets) ReadEndpointProperties(JsonObject properties, IReadOnlyDictionary<string, string> previous)
+    private static (string Type, string Authentication, JsonObject Plain, Dictionary<string, string> Secrets) ReadEndpointProperties(JsonObject properties, Dictionary<string, string> previous)
     {
         var type = Canonical(StringProperty(properties, "endpointType"), [EndpointProperties.EventHub, EndpointProperties.EventGrid, EndpointProperties.ServiceBus], "endpointType", required: true)!;
         var authentication = Canonical(StringProperty(properties, "authenticationType"), [EndpointProperties.KeyBased, EndpointProperties.IdentityBased], "authenticationType", required: false)
@@ -182,10 +196,12 @@ public sealed partial class ManagementService
         foreach (var secretName in secretNames)
         {
             var value = StringProperty(properties, secretName);
-            if (value is EndpointProperties.Mask or EndpointProperties.ServiceBusMask && previous.TryGetValue(secretName, out var kept))
+            if (value is EndpointProperties.Mask or EndpointProperties.ServiceBusMask)
             {
                 // A client that read the endpoint and sends it back unchanged sends the mask: keep the stored secret.
-                secrets[secretName] = kept;
+                secrets[secretName] = previous.TryGetValue(secretName, out var kept)
+                    ? kept
+                    : throw Invalid($"'{secretName}' holds the mask shown on read, and there is no stored secret to keep (none was set, or the server's secrets key changed); send the secret itself.");
             }
             else if (value is { Length: > 0 })
             {

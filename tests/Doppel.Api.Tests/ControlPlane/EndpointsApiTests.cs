@@ -145,6 +145,7 @@ public abstract class EndpointsApiTests(EndpointsServer fixture)
     [InlineData("""{"properties":{"endpointType":"ServiceBus","accessKey1":"k"}}""")]
     [InlineData("""{"properties":{"endpointType":"EventHub","authenticationType":"Certificate"}}""")]
     [InlineData("""{"properties":{"endpointType":"EventHub","authenticationType":"IdentityBased","endpointUri":"sb://n","entityPath":"e","identity":{"type":"UserAssigned"}}}""")]
+    [InlineData("""{"properties":{"endpointType":"EventGrid","TopicEndpoint":"https://t","accessKey1":"************"}}""")]
     [InlineData("""{"properties":"EventHub"}""")]
     [InlineData("""{"location":"local"}""")]
     [InlineData("""[1]""")]

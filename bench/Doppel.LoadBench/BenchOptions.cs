@@ -51,6 +51,8 @@ internal sealed record BenchOptions
           --keep-data <dir>       use this data directory and keep it (default: a temporary directory, deleted)
         usage: Doppel.LoadBench tokens [--workers 16] [--rounds 3] [--warmup 3] [--duration 8] [--server <dll>]
           client-credential tokens per second from Doppel's own token service
+        usage: Doppel.LoadBench authz [--workers 16] [--rounds 4] [--warmup 2] [--duration 5] [--server <dll>]
+          GET twin on a role-checked instance (--dev's dev) against an unowned one (--instance open), same run
         """;
 
     public static BenchOptions Parse(string[] args)

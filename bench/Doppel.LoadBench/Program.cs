@@ -18,6 +18,19 @@ if (args is ["tokens", ..])
     }
 }
 
+if (args is ["authz", ..])
+{
+    try
+    {
+        return await AuthzBench.RunAsync(args);
+    }
+    catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"loadbench: {ex.Message}");
+        return 2;
+    }
+}
+
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(BenchOptions.Usage);

@@ -87,6 +87,7 @@ public static class ManagementErrorCodes
     public const string InvalidRoleAssignmentId = "InvalidRoleAssignmentId";
     public const string InvalidPrincipalId = "InvalidPrincipalId";
     public const string RoleAssignmentUpdateNotPermitted = "RoleAssignmentUpdateNotPermitted";
+    public const string QuotaExceeded = "QuotaExceeded";
     public const string NotFound = "NotFound";
     public const string MethodNotAllowed = "MethodNotAllowed";
     public const string InternalServerError = "InternalServerError";

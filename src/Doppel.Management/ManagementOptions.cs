@@ -9,6 +9,12 @@ public sealed record ManagementOptions
     /// <summary>The api-version of <c>Microsoft.Authorization</c> role assignments and definitions the ARM SDKs send.</summary>
     public const string AuthorizationApiVersion = "2022-04-01";
 
+    /// <summary>ADT's quota of instances per region per subscription (adt-facts.md §8).</summary>
+    public const int DefaultMaxInstancesPerSubscription = 10;
+
+    /// <summary>How many instances one subscription may hold in one location; 0 for no limit.</summary>
+    public int MaxInstancesPerSubscription { get; init; } = DefaultMaxInstancesPerSubscription;
+
     /// <summary>The locations instances and resource groups may be created in, normalised (lower case, no spaces).</summary>
     public IReadOnlyList<string> Locations { get; init; } = ["local"];
 

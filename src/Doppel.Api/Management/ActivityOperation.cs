@@ -17,6 +17,11 @@ public static class ActivityOperation
             return "Microsoft.Authorization/roleAssignments/" + verb;
         }
 
+        if (Has("digitalTwinsInstances") && Has("endpoints"))
+        {
+            return verb == "delete" ? EndpointActions.Delete : EndpointActions.Write;
+        }
+
         if (Has("digitalTwinsInstances"))
         {
             return verb == "delete" ? DigitalTwinsActions.Delete : DigitalTwinsActions.Write;

@@ -55,6 +55,61 @@ public static class ArmJson
         return $"/subscriptions/{resource.SubscriptionId}/resourcegroups/{resource.ResourceGroup}/providers/{ResourceScope.InstanceType}/{resource.Name}";
     }
 
+    /// <summary>
+    /// A <c>DigitalTwinsEndpointResource</c>. Secrets are never shown: on read they are masked as ADT masks them
+    /// (<see cref="EndpointProperties.ServiceBusMask"/> for Service Bus connection strings, <see cref="EndpointProperties.Mask"/>
+    /// otherwise), in the answer to a write they are empty strings, and absent ones are <see langword="null"/>.
+    /// </summary>
+    public static JsonObject Endpoint(DigitalTwinsEndpointRecord endpoint, string resourceGroup, string instanceName, bool afterWrite)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var stored = JsonNode.Parse(endpoint.PropertiesJson)!.AsObject();
+        var present = ManagementService.SecretNamesOf(endpoint);
+        var properties = new JsonObject
+        {
+            ["endpointType"] = endpoint.EndpointType,
+            ["provisioningState"] = endpoint.ProvisioningState,
+            ["createdTime"] = Time(endpoint.CreatedAt),
+            ["authenticationType"] = endpoint.AuthenticationType,
+            ["deadLetterSecret"] = Masked("deadLetterSecret", EndpointProperties.Mask),
+            ["deadLetterUri"] = stored["deadLetterUri"]?.GetValue<string>(),
+        };
+        if (stored["identity"] is JsonObject identity)
+        {
+            properties["identity"] = identity.DeepClone();
+        }
+
+        var mask = endpoint.EndpointType == EndpointProperties.ServiceBus ? EndpointProperties.ServiceBusMask : EndpointProperties.Mask;
+        foreach (var secret in EndpointProperties.SecretsOf[endpoint.EndpointType])
+        {
+            properties[secret] = Masked(secret, mask);
+        }
+
+        foreach (var plain in EndpointProperties.PlainOf[endpoint.EndpointType])
+        {
+            properties[plain] = stored[plain]?.GetValue<string>();
+        }
+
+        return new JsonObject
+        {
+            ["id"] = $"/subscriptions/{endpoint.SubscriptionId}/resourceGroups/{resourceGroup}/providers/{ResourceScope.InstanceType}/{instanceName}/endpoints/{endpoint.Name}",
+            ["name"] = endpoint.Name,
+            ["type"] = ResourceScope.InstanceType + "/endpoints",
+            ["systemData"] = new JsonObject
+            {
+                ["createdBy"] = endpoint.CreatedBy,
+                ["createdByType"] = endpoint.CreatedByType,
+                ["createdAt"] = Time(endpoint.CreatedAt),
+                ["lastModifiedBy"] = endpoint.LastModifiedBy,
+                ["lastModifiedByType"] = endpoint.LastModifiedByType,
+                ["lastModifiedAt"] = Time(endpoint.UpdatedAt),
+            },
+            ["properties"] = properties,
+        };
+
+        string? Masked(string name, string shown) => present.Contains(name, StringComparer.Ordinal) ? (afterWrite ? string.Empty : shown) : null;
+    }
+
     /// <summary>A resource group.</summary>
     public static JsonObject ResourceGroup(ResourceGroupRecord group)
     {

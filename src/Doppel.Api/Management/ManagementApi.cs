@@ -47,6 +47,10 @@ public static partial class ManagementApi
         group.MapGet(Instance, GetInstanceAsync).WithName("Arm_DigitalTwins_Get");
         group.MapPatch(Instance, PatchInstanceAsync).WithName("Arm_DigitalTwins_Update");
         group.MapDelete(Instance, DeleteInstanceAsync).WithName("Arm_DigitalTwins_Delete");
+        group.MapGet(Instance + "/endpoints", ListEndpointsAsync).WithName("Arm_DigitalTwinsEndpoint_List");
+        group.MapPut(Instance + "/endpoints/{endpointName}", PutEndpointAsync).WithName("Arm_DigitalTwinsEndpoint_CreateOrUpdate");
+        group.MapGet(Instance + "/endpoints/{endpointName}", GetEndpointAsync).WithName("Arm_DigitalTwinsEndpoint_Get");
+        group.MapDelete(Instance + "/endpoints/{endpointName}", DeleteEndpointAsync).WithName("Arm_DigitalTwinsEndpoint_Delete");
         group.MapPost(Locations + "/checkNameAvailability", CheckNameAsync).WithName("Arm_DigitalTwins_CheckNameAvailability");
         group.MapGet(Locations + "/operationStatuses/{operationId}", GetOperationStatusAsync).WithName("Arm_DigitalTwins_OperationStatus");
         group.MapGet(Locations + "/operationResults/{operationId}", GetOperationResultAsync).WithName("Arm_DigitalTwins_OperationResult");
@@ -197,6 +201,39 @@ public static partial class ManagementApi
         return write is { Operation: { } operation }
             ? ArmResponses.Json(ArmJson.DigitalTwins(write.Resource, service.Options), StatusCodes.Status202Accepted, InstanceOperationHeaders(context, operation, service.Options))
             : ArmResponses.Json(null, StatusCodes.Status204NoContent);
+    }
+
+    // Endpoints: written at once (no asynchronous operation), secrets masked on every answer.
+
+    private static async Task<IResult> PutEndpointAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId, string resourceGroupName, string resourceName, string endpointName)
+    {
+        ArmRequest.RequireApiVersion(context, ManagementOptions.DigitalTwinsApiVersion, options.SkipApiVersionCheck);
+        var body = await ArmRequest.ReadObjectAsync(context);
+        var write = await service.PutEndpointAsync(ArmRequest.Caller(context), subscriptionId, resourceGroupName, resourceName, endpointName, ArmRequest.Object(body, "properties"), context.RequestAborted);
+        return ArmResponses.Json(ArmJson.Endpoint(write.Endpoint, resourceGroupName, resourceName, afterWrite: true), write.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> GetEndpointAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId, string resourceGroupName, string resourceName, string endpointName)
+    {
+        ArmRequest.RequireApiVersion(context, ManagementOptions.DigitalTwinsApiVersion, options.SkipApiVersionCheck);
+        var endpoint = await service.GetEndpointAsync(ArmRequest.Caller(context), subscriptionId, resourceGroupName, resourceName, endpointName, context.RequestAborted);
+        return ArmResponses.Json(ArmJson.Endpoint(endpoint, resourceGroupName, resourceName, afterWrite: false));
+    }
+
+    private static async Task<IResult> ListEndpointsAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId, string resourceGroupName, string resourceName)
+    {
+        ArmRequest.RequireApiVersion(context, ManagementOptions.DigitalTwinsApiVersion, options.SkipApiVersionCheck);
+        var endpoints = await service.ListEndpointsAsync(ArmRequest.Caller(context), subscriptionId, resourceGroupName, resourceName, context.RequestAborted);
+        return ArmResponses.Json(ArmJson.Page(endpoints.Select(e => (JsonNode)ArmJson.Endpoint(e, resourceGroupName, resourceName, afterWrite: false)), null));
+    }
+
+    private static async Task<IResult> DeleteEndpointAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId, string resourceGroupName, string resourceName, string endpointName)
+    {
+        ArmRequest.RequireApiVersion(context, ManagementOptions.DigitalTwinsApiVersion, options.SkipApiVersionCheck);
+        var deleted = await service.DeleteEndpointAsync(ArmRequest.Caller(context), subscriptionId, resourceGroupName, resourceName, endpointName, context.RequestAborted);
+        return deleted is null
+            ? ArmResponses.Json(null, StatusCodes.Status204NoContent)
+            : ArmResponses.Json(ArmJson.Endpoint(deleted, resourceGroupName, resourceName, afterWrite: false));
     }
 
     private static async Task<IResult> CheckNameAsync(HttpContext context, ManagementService service, ControlPlaneOptions options, string subscriptionId, string location)

@@ -28,6 +28,9 @@ public static class ManagementExtensions
         services.AddSingleton(http);
         services.AddSingleton(store);
         services.TryAddSingleton<IPrincipalDirectory, TokenGroupsDirectory>();
+
+        // Endpoint secrets survive restarts only with a key the host keeps (the server's data directory holds one).
+        services.TryAddSingleton(_ => SecretProtector.Ephemeral());
         services.AddSingleton<AccessEvaluator>();
         services.AddSingleton<DataPlaneAccess>();
         services.AddSingleton<ManagementService>();

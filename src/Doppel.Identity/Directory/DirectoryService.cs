@@ -15,6 +15,12 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
     /// <summary>The settings.</summary>
     public IdentityOptions Options => options;
 
+    /// <summary>
+    /// Raised with the tenant id after a group's members changed through this service, so that caches of group
+    /// membership (access decisions) can forget the tenant at once.
+    /// </summary>
+    public event Action<string>? MembershipChanged;
+
     // ---- tenants -------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -274,6 +280,22 @@ public sealed partial class DirectoryService(IDirectoryStore store, IdentityOpti
             group.Members.Add(memberId);
             return null;
         }, cancellationToken).ConfigureAwait(false);
+        MembershipChanged?.Invoke(tenantId);
+    }
+
+    /// <summary>Removes a member from a group.</summary>
+    public async Task RemoveGroupMemberAsync(string tenantId, string groupId, string memberId, CancellationToken cancellationToken)
+    {
+        await UpdateAsync<Group>(tenantId, DirectoryKinds.Group, groupId, group =>
+        {
+            if (group.Members.RemoveAll(m => string.Equals(m, memberId, StringComparison.OrdinalIgnoreCase)) == 0)
+            {
+                throw NotFound(memberId);
+            }
+
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
+        MembershipChanged?.Invoke(tenantId);
     }
 
     // ---- applications and service principals ---------------------------------------------------------------

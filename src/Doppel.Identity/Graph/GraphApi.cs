@@ -72,6 +72,7 @@ public static partial class GraphApi
         group.MapGet("/groups/{id}", GetGroup).WithName("GraphGetGroup").WithSummary("Gets a group.");
         group.MapGet("/groups/{id}/members", ListMembers).WithName("GraphListMembers").WithSummary("Lists a group's direct members.");
         group.MapPost("/groups/{id}/members/$ref", AddMember).WithName("GraphAddMember").WithSummary("Adds a member to a group.");
+        group.MapDelete("/groups/{id}/members/{memberId}/$ref", RemoveMember).WithName("GraphRemoveMember").WithSummary("Removes a member from a group.");
         group.MapGet("/applications", (Func<HttpContext, Task<IResult>>)ListApplications).WithName("GraphListApplications").WithSummary("Lists app registrations.");
         group.MapPost("/applications", (Func<HttpContext, Task<IResult>>)CreateApplication).WithName("GraphCreateApplication").WithSummary("Registers an app.");
         group.MapGet("/applications/{id}", GetApplication).WithName("GraphGetApplication").WithSummary("Gets an app registration (its manifest).");
@@ -269,6 +270,18 @@ public static partial class GraphApi
         var reference = Text(body, "@odata.id");
         var memberId = reference.TrimEnd('/').Split('/')[^1];
         await Directory(http).AddGroupMemberAsync(caller.TenantId, id, memberId, http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> RemoveMember(HttpContext http, string id, string memberId)
+    {
+        var caller = Caller(http);
+        if (!caller.CanWrite("Group"))
+        {
+            return Denied(http);
+        }
+
+        await Directory(http).RemoveGroupMemberAsync(caller.TenantId, id, memberId, http.RequestAborted).ConfigureAwait(false);
         return Results.NoContent();
     }
 

@@ -18,27 +18,22 @@ public sealed class AccessEvaluator(IManagementStore store, IPrincipalDirectory 
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(scope);
-        var assignments = await AssignmentsAsync(scope.SubscriptionId, cancellationToken).ConfigureAwait(false);
-        if (assignments.Count == 0)
+        var snapshot = await SnapshotAsync(scope.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        if (snapshot.Grants.Count == 0)
         {
             return false;
         }
 
-        IReadOnlyCollection<string>? groups = null;
-        foreach (var assignment in assignments)
+        // The principal's own assignments first: one lookup, no group lookup, and the common case.
+        if (snapshot.ByPrincipal.TryGetValue(principal.ObjectId, out var own) && AnyGrants(own, scope, action, isDataAction))
         {
-            if (!assignment.Scope.Contains(scope) || !assignment.Role.Grants(action, isDataAction))
-            {
-                continue;
-            }
+            return true;
+        }
 
-            if (string.Equals(assignment.PrincipalId, principal.ObjectId, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            groups ??= await directory.GetGroupsAsync(principal, cancellationToken).ConfigureAwait(false);
-            if (groups.Contains(assignment.PrincipalId, StringComparer.OrdinalIgnoreCase))
+        var groups = await directory.GetGroupsAsync(principal, cancellationToken).ConfigureAwait(false);
+        foreach (var group in groups)
+        {
+            if (snapshot.ByPrincipal.TryGetValue(group, out var ofGroup) && AnyGrants(ofGroup, scope, action, isDataAction))
             {
                 return true;
             }
@@ -62,7 +57,7 @@ public sealed class AccessEvaluator(IManagementStore store, IPrincipalDirectory 
     public async ValueTask<bool> HasAnyAssignmentAsync(Principal principal, string subscriptionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var assignments = await AssignmentsAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
+        var assignments = (await SnapshotAsync(subscriptionId, cancellationToken).ConfigureAwait(false)).Grants;
         if (assignments.Any(a => string.Equals(a.PrincipalId, principal.ObjectId, StringComparison.OrdinalIgnoreCase)))
         {
             return true;
@@ -75,12 +70,25 @@ public sealed class AccessEvaluator(IManagementStore store, IPrincipalDirectory 
     /// <summary>Forgets what this server remembers of the subscription's assignments.</summary>
     public void Invalidate(string subscriptionId) => _bySubscription.TryRemove(subscriptionId, out _);
 
-    private async ValueTask<IReadOnlyList<Grant>> AssignmentsAsync(string subscriptionId, CancellationToken cancellationToken)
+    private static bool AnyGrants(List<Grant> grants, ResourceScope scope, string action, bool isDataAction)
+    {
+        foreach (var grant in grants)
+        {
+            if (grant.Scope.Contains(scope) && grant.Role.Grants(action, isDataAction))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask<Snapshot> SnapshotAsync(string subscriptionId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_bySubscription.TryGetValue(subscriptionId, out var cached) && cached.Until > now)
         {
-            return cached.Grants;
+            return cached;
         }
 
         var rows = await store.ListRoleAssignmentsAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
@@ -93,11 +101,23 @@ public sealed class AccessEvaluator(IManagementStore store, IPrincipalDirectory 
             }
         }
 
-        _bySubscription[subscriptionId] = new Snapshot(grants, now + options.AccessCacheLifetime);
-        return grants;
+        var byPrincipal = new Dictionary<string, List<Grant>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var grant in grants)
+        {
+            if (!byPrincipal.TryGetValue(grant.PrincipalId, out var list))
+            {
+                byPrincipal[grant.PrincipalId] = list = [];
+            }
+
+            list.Add(grant);
+        }
+
+        var snapshot = new Snapshot(grants, byPrincipal, now + options.AccessCacheLifetime);
+        _bySubscription[subscriptionId] = snapshot;
+        return snapshot;
     }
 
     private sealed record Grant(ResourceScope Scope, RoleDefinition Role, string PrincipalId);
 
-    private sealed record Snapshot(IReadOnlyList<Grant> Grants, DateTimeOffset Until);
+    private sealed record Snapshot(IReadOnlyList<Grant> Grants, Dictionary<string, List<Grant>> ByPrincipal, DateTimeOffset Until);
 }

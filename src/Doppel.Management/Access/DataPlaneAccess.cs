@@ -65,8 +65,7 @@ public sealed class DataPlaneAccess(IManagementStore store, IInstanceStore insta
             return DataPlaneDecision.Allowed;
         }
 
-        var scope = ResourceScope.DigitalTwins(resource.SubscriptionId, resource.ResourceGroup, resource.Name);
-        return await evaluator.IsAllowedAsync(principal, scope, dataAction, isDataAction: true, cancellationToken).ConfigureAwait(false)
+        return await evaluator.IsAllowedAsync(principal, owner.Scope!, dataAction, isDataAction: true, cancellationToken).ConfigureAwait(false)
             ? DataPlaneDecision.Allowed
             : DataPlaneDecision.Forbidden;
     }
@@ -87,10 +86,11 @@ public sealed class DataPlaneAccess(IManagementStore store, IInstanceStore insta
         var exists = resource is not null
             || (await instances.FindByNameAsync(instance.Name, cancellationToken).ConfigureAwait(false))?.Id == instance.Id;
         var tenant = resource is null ? null : (await store.GetSubscriptionAsync(resource.SubscriptionId, cancellationToken).ConfigureAwait(false))?.TenantId;
-        var owner = new Owner(exists, resource, tenant, now + options.AccessCacheLifetime);
+        var scope = resource is null ? null : ResourceScope.DigitalTwins(resource.SubscriptionId, resource.ResourceGroup, resource.Name);
+        var owner = new Owner(exists, resource, tenant, scope, now + options.AccessCacheLifetime);
         _owners[instance.Id] = owner;
         return owner;
     }
 
-    private sealed record Owner(bool Exists, DigitalTwinsResourceRecord? Resource, string? TenantId, DateTimeOffset Until);
+    private sealed record Owner(bool Exists, DigitalTwinsResourceRecord? Resource, string? TenantId, ResourceScope? Scope, DateTimeOffset Until);
 }

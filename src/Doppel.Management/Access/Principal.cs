@@ -13,8 +13,8 @@ public sealed record Principal(string ObjectId, string? TenantId, IReadOnlyList<
 }
 
 /// <summary>
-/// Where group membership comes from. Today the token's <c>groups</c> claim is the only source
-/// (<see cref="TokenGroupsDirectory"/>); the identity plane will answer from its directory.
+/// Where group membership comes from: the token's <c>groups</c> claim alone (<see cref="TokenGroupsDirectory"/>, the
+/// default of the library), or the identity plane's directory, which the server registers.
 /// </summary>
 public interface IPrincipalDirectory
 {

@@ -17,12 +17,51 @@ public sealed record RoleDefinition(
     IReadOnlyList<string> DataActions,
     IReadOnlyList<string> NotDataActions)
 {
+    // Answers per action, remembered: requests ask about a small set of actions, and every data-plane request asks.
+    // Bounded, because one family of actions (jobs/{type}) takes a path segment from the request.
+    private const int MaxRemembered = 512;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Action, bool IsDataAction), bool> _answers = new();
+
+    // A copy (`with`) may change the patterns: it starts with answers of its own.
+    private RoleDefinition(RoleDefinition original)
+    {
+        Id = original.Id;
+        Name = original.Name;
+        Description = original.Description;
+        Actions = original.Actions;
+        NotActions = original.NotActions;
+        DataActions = original.DataActions;
+        NotDataActions = original.NotDataActions;
+        _answers = new();
+    }
+
     /// <summary>Whether the role grants <paramref name="action"/> (a data action when <paramref name="isDataAction"/>).</summary>
     public bool Grants(string action, bool isDataAction)
     {
+        ArgumentNullException.ThrowIfNull(action);
+        if (_answers.TryGetValue((action, isDataAction), out var known))
+        {
+            return known;
+        }
+
         var (allowed, denied) = isDataAction ? (DataActions, NotDataActions) : (Actions, NotActions);
-        return allowed.Any(pattern => ActionPattern.Matches(pattern, action)) && !denied.Any(pattern => ActionPattern.Matches(pattern, action));
+        var answer = allowed.Any(pattern => ActionPattern.Matches(pattern, action)) && !denied.Any(pattern => ActionPattern.Matches(pattern, action));
+        if (_answers.Count < MaxRemembered)
+        {
+            _answers.TryAdd((action, isDataAction), answer);
+        }
+
+        return answer;
     }
+
+    /// <inheritdoc />
+    public bool Equals(RoleDefinition? other) =>
+        other is not null && Id == other.Id && Name == other.Name && Description == other.Description
+        && Actions.SequenceEqual(other.Actions) && NotActions.SequenceEqual(other.NotActions)
+        && DataActions.SequenceEqual(other.DataActions) && NotDataActions.SequenceEqual(other.NotDataActions);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, Name);
 }
 
 /// <summary>ARM's action patterns: case-insensitive, where <c>*</c> stands for any run of characters (slashes too).</summary>

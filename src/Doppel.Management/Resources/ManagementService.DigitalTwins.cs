@@ -71,6 +71,7 @@ public sealed partial class ManagementService
             return new DigitalTwinsWrite(updated, null, Created: false);
         }
 
+        await RequireInstanceQuotaAsync(scope.SubscriptionId, location, cancellationToken).ConfigureAwait(false);
         var operation = NewOperation(scope, location, OperationKinds.CreateDigitalTwins);
         var resource = new DigitalTwinsResourceRecord(
             scope.SubscriptionId, resourceGroup, name, Guid.CreateVersion7().ToString("N"), location, body.TagsJson ?? "{}", body.PublicNetworkAccess,
@@ -225,6 +226,24 @@ public sealed partial class ManagementService
         return await instances.FindByNameAsync(name, cancellationToken).ConfigureAwait(false) is not null
             ? new NameAvailability(false, "AlreadyExists", NameTakenMessage(name))
             : new NameAvailability(true, null, null);
+    }
+
+    private async Task RequireInstanceQuotaAsync(string subscriptionId, string location, CancellationToken cancellationToken)
+    {
+        var limit = options.MaxInstancesPerSubscription;
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        // Instances being deleted still count, as in Azure, until their deletion finishes.
+        var inLocation = (await store.ListDigitalTwinsAsync(subscriptionId, null, cancellationToken).ConfigureAwait(false))
+            .Count(r => string.Equals(r.Location, location, StringComparison.Ordinal));
+        if (inLocation >= limit)
+        {
+            throw new ManagementException(ManagementErrorKind.Conflict, ManagementErrorCodes.QuotaExceeded,
+                $"The subscription '{subscriptionId}' already has {inLocation} Digital Twins instances in location '{location}', its quota of {limit} instances per region per subscription. Delete an instance or ask for a higher quota (the server option --max-instances-per-subscription).");
+        }
     }
 
     private async Task<DigitalTwinsResourceRecord> GetDigitalTwinsCheckedAsync(Principal principal, string subscriptionId, string resourceGroup, string name, string action, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ public sealed partial class ManagementService(
     AccessEvaluator access,
     DataPlaneAccess dataPlaneAccess,
     ManagementOptions options,
+    SecretProtector protector,
     TimeProvider time)
 {
     private readonly Channel<AsyncOperationRecord> _work = Channel.CreateUnbounded<AsyncOperationRecord>(new UnboundedChannelOptions { SingleReader = true });

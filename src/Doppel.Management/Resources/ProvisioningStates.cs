@@ -9,6 +9,7 @@ public static class ProvisioningStates
     public const string Deleting = "Deleting";
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
+    public const string Deleted = "Deleted";
 
     public const string Running = "Running";
 #pragma warning restore CS1591

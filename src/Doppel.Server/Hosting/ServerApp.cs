@@ -156,7 +156,12 @@ public static partial class ServerApp
             PublicPort = options.Port,
             Locations = options.Locations,
             ListPageSize = options.ArmPageSize,
+            MaxInstancesPerSubscription = options.MaxInstancesPerSubscription,
         };
+        builder.Services.AddSingleton(SecretKeyFile.LoadOrCreate(dataDirectory.Path));
+
+        // Group membership for role assignments comes from the directory (plus a token's own groups claim).
+        builder.Services.AddSingleton<Doppel.Management.Access.IPrincipalDirectory, DirectoryGroupMembership>();
         builder.Services.AddDoppelManagement(
             managementOptions,
             new ControlPlaneOptions
@@ -291,7 +296,19 @@ public static partial class ServerApp
 
         var addresses = listenOnIPv6 ? "127.0.0.1 and [::1]" : "127.0.0.1";
         LogListening(logger, options.Port, addresses);
-        await WriteBannerAsync(context.Out, options, addresses, tls, $"{store.Engine} {store.Location}, schema version {migrations.ToVersion}", tenants, bootstrap);
+
+        // After the start: the control plane's worker provisions the dev instance, and the files are written once it answers.
+        DevSetupResult? dev = null;
+        if (options.Dev)
+        {
+            var setup = new DevSetup(app.Services.GetRequiredService<DirectoryService>(), app.Services.GetRequiredService<ManagementService>(), context.TimeProvider);
+            var chosenPassword = context.GetEnvironmentVariable(IdentityOptions.AdminPasswordVariable) is { Length: > 0 } chosen ? chosen : null;
+            var adminName = $"admin@{app.Services.GetRequiredService<DirectoryService>().Options.DefaultTenantDomain}";
+            dev = await setup.EnsureAsync(new DevSetupContext(dataDirectory.Path, options.Port, tls.CaCertificatePath, bootstrap, chosenPassword, adminName), cancellationToken);
+            LogDevSetup(logger, dev.Created ? "created" : "reused", dev.CredentialsPath);
+        }
+
+        await WriteBannerAsync(context.Out, options, addresses, tls, $"{store.Engine} {store.Location}, schema version {migrations.ToVersion}", tenants, bootstrap, dev);
 
         await app.WaitForShutdownAsync(cancellationToken);
         LogStopped(logger);
@@ -361,7 +378,8 @@ public static partial class ServerApp
         TlsMaterial tls,
         string storeDescription,
         IReadOnlyList<Tenant> tenants,
-        BootstrapResult? bootstrap)
+        BootstrapResult? bootstrap,
+        DevSetupResult? dev)
     {
         var origin = $"https://localhost:{options.Port}";
         var banner = new System.Text.StringBuilder();
@@ -396,6 +414,11 @@ public static partial class ServerApp
                 // The one time this password is shown; it is stored only as a hash and never logged.
                 banner.AppendLine(CultureInfo.InvariantCulture, $"Identity: its generated password is {generated} (shown once; set {IdentityOptions.AdminPasswordVariable} before the first start to choose it).");
             }
+        }
+
+        if (dev is not null)
+        {
+            banner.AppendLine(DevSetup.HowToConnect(dev));
         }
 
         banner.Append("Press Ctrl+C to stop.");
@@ -504,8 +527,11 @@ public static partial class ServerApp
     [LoggerMessage(EventId = 6212, Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is available ({OwnerCount} owners from --subscription-owner)")]
     private static partial void LogSubscription(ILogger logger, string subscriptionId, int ownerCount);
 
-    [LoggerMessage(EventId = 6213, Level = LogLevel.Warning, Message = "The portal's static files are not served: {Manifest} is missing (the server runs from outside its build or publish folder)")]
+    [LoggerMessage(EventId = 6214, Level = LogLevel.Warning, Message = "The portal's static files are not served: {Manifest} is missing (the server runs from outside its build or publish folder)")]
     private static partial void LogNoPortalAssets(ILogger logger, string manifest);
+
+    [LoggerMessage(EventId = 6213, Level = LogLevel.Information, Message = "Dev setup {Action}; its credentials are in {CredentialsPath}")]
+    private static partial void LogDevSetup(ILogger logger, string action, string credentialsPath);
 
     [LoggerMessage(EventId = 6211, Level = LogLevel.Information, Message = "Identity: first start, created tenant {TenantId} ({Domain}) and the administrator {AdministratorName}")]
     private static partial void LogBootstrap(ILogger logger, string tenantId, string domain, string administratorName);

@@ -136,6 +136,18 @@ internal sealed class ServerCommandLine
         DefaultValueFactory = _ => 100,
     };
 
+    private readonly Option<bool> _dev = new("--dev")
+    {
+        Description = "The ready-made developer setup: on first start a subscription, resource group dev-rg, instance dev and the apps dev-owner, dev-reader and dev-norole, written to <data-dir>/dev/credentials.json and dev.env; later starts reuse them. Also DOPPEL_DEV=1.",
+    };
+
+    private readonly Option<int> _maxInstances = new("--max-instances-per-subscription")
+    {
+        Description = "How many Digital Twins instances one subscription may hold in one location (ADT: 10); 0 for no limit.",
+        HelpName = "count",
+        DefaultValueFactory = _ => Doppel.Management.ManagementOptions.DefaultMaxInstancesPerSubscription,
+    };
+
     private readonly Func<string, string?> _getEnvironmentVariable;
 
     private readonly Option<string> _logFormat = new("--log-format")
@@ -226,6 +238,13 @@ internal sealed class ServerCommandLine
                 result.AddError("--arm-page-size must be a number from 1 to 1000.");
             }
         });
+        _maxInstances.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--max-instances-per-subscription must be 0 (no limit) or a positive number.");
+            }
+        });
         _store.AcceptOnlyFromAmong("sqlite", "postgres");
         _logFormat.AcceptOnlyFromAmong("simple", "json");
 
@@ -233,7 +252,7 @@ internal sealed class ServerCommandLine
         {
             _dataDirectory, _port, _certificate, _key, _hostSuffix, _instances, _trustedIssuers, _trustedKeys, _trustedJwks,
             _skipApiVersionCheck, _queryOrderBy, _queryRate, _store, _connectionString, _logFormat, _subscriptions, _subscriptionOwners, _subscriptionTenant, _locations,
-            _armAudiences, _armPageSize,
+            _armAudiences, _armPageSize, _dev, _maxInstances,
         };
         Command.SetAction(_ => ExitCodes.Success);
         Command.Validators.Add(result =>
@@ -295,6 +314,8 @@ internal sealed class ServerCommandLine
             : ServerOptions.DefaultLocations,
         ArmAudiences = result.GetValue(_armAudiences) ?? [],
         ArmPageSize = result.GetValue(_armPageSize),
+        Dev = result.GetValue(_dev) || _getEnvironmentVariable(DevSetup.Variable) is "1" or "true",
+        MaxInstancesPerSubscription = result.GetValue(_maxInstances),
     };
 
     /// <summary>

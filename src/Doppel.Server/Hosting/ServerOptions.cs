@@ -102,4 +102,10 @@ public sealed record ServerOptions
 
     /// <summary>How many instances one page of a control-plane list holds.</summary>
     public int ArmPageSize { get; init; } = 100;
+
+    /// <summary>Whether the ready-made developer setup runs at start (<c>--dev</c> or <c>DOPPEL_DEV=1</c>).</summary>
+    public bool Dev { get; init; }
+
+    /// <summary>How many instances one subscription may hold in one location; 0 for no limit.</summary>
+    public int MaxInstancesPerSubscription { get; init; } = Doppel.Management.ManagementOptions.DefaultMaxInstancesPerSubscription;
 }

@@ -20,6 +20,11 @@ public sealed class PostgreSqlManagementStore : IManagementStore
 
     private const string AssignmentColumns = "subscription_id, id, scope, role_definition_id, principal_id, principal_type, created_at, created_by";
 
+    private const string EndpointColumns = """
+        subscription_id, instance_id, name, endpoint_type, authentication_type, properties, protected_secrets, provisioning_state,
+        created_at, updated_at, created_by, created_by_type, last_modified_by, last_modified_by_type
+        """;
+
     // The data-plane tables an instance's data lives in, children first.
     private static readonly string[] InstanceTables = ["relationships", "twins", "models", "outbox", "outbox_positions", "model_versions", "twin_counts"];
 
@@ -215,6 +220,8 @@ public sealed class PostgreSqlManagementStore : IManagementStore
 
                 // Queue behind the instance's data-plane writes, so none of them commits into a half-deleted instance.
                 await LockInstanceAsync(connection, transaction, instanceId, ct).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "DELETE FROM digital_twins_endpoints WHERE subscription_id = $1 AND instance_id = $2;",
+                    ct, Text(Key(subscriptionId)), Text(instanceId)).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, "DELETE FROM digital_twins_resources WHERE subscription_id = $1 AND resource_group_key = $2 AND name_key = $3;",
                     ct, Text(Key(subscriptionId)), Text(Key(resourceGroup)), Text(Key(name))).ConfigureAwait(false);
                 foreach (var table in InstanceTables)
@@ -334,6 +341,78 @@ public sealed class PostgreSqlManagementStore : IManagementStore
                 """, r => new ActivityRecord(r.GetString(0), r.GetString(1), TimeOf(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8)),
                 ct, Text(Key(subscriptionId)), Time(from), Int(limit)).ConfigureAwait(false),
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EndpointPutOutcome> PutEndpointAsync(DigitalTwinsEndpointRecord endpoint, int maxPerInstance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return _database.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                // The resource row's lock queues concurrent endpoint writes of one instance (and its deletion), so the
+                // count below cannot be passed by two writers at once.
+                if (await ScalarStringAsync(connection, transaction, "SELECT instance_id FROM digital_twins_resources WHERE subscription_id = $1 AND instance_id = $2 FOR UPDATE;",
+                    ct, Text(Key(endpoint.SubscriptionId)), Text(endpoint.InstanceId)).ConfigureAwait(false) is null)
+                {
+                    return (EndpointPutOutcome.InstanceNotFound, false);
+                }
+
+                if (await ExecuteAsync(connection, transaction, """
+                    UPDATE digital_twins_endpoints SET endpoint_type = $4, authentication_type = $5, properties = $6, protected_secrets = $7,
+                        provisioning_state = $8, updated_at = $9, last_modified_by = $10, last_modified_by_type = $11
+                    WHERE subscription_id = $1 AND instance_id = $2 AND name_key = $3;
+                    """, ct,
+                    Text(Key(endpoint.SubscriptionId)), Text(endpoint.InstanceId), Text(Key(endpoint.Name)), Text(endpoint.EndpointType), Text(endpoint.AuthenticationType),
+                    Text(endpoint.PropertiesJson), Text(endpoint.ProtectedSecrets), Text(endpoint.ProvisioningState), Time(endpoint.UpdatedAt),
+                    Text(endpoint.LastModifiedBy), Text(endpoint.LastModifiedByType)).ConfigureAwait(false) == 1)
+                {
+                    return (EndpointPutOutcome.Updated, true);
+                }
+
+                if (await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_endpoints WHERE subscription_id = $1 AND instance_id = $2;",
+                    ct, Text(Key(endpoint.SubscriptionId)), Text(endpoint.InstanceId)).ConfigureAwait(false) >= maxPerInstance)
+                {
+                    return (EndpointPutOutcome.LimitReached, false);
+                }
+
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO digital_twins_endpoints (subscription_id, instance_id, name_key, name, endpoint_type, authentication_type, properties, protected_secrets,
+                        provisioning_state, created_at, updated_at, created_by, created_by_type, last_modified_by, last_modified_by_type)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+                    """, ct,
+                    Text(Key(endpoint.SubscriptionId)), Text(endpoint.InstanceId), Text(Key(endpoint.Name)), Text(endpoint.Name), Text(endpoint.EndpointType),
+                    Text(endpoint.AuthenticationType), Text(endpoint.PropertiesJson), Text(endpoint.ProtectedSecrets), Text(endpoint.ProvisioningState),
+                    Time(endpoint.CreatedAt), Time(endpoint.UpdatedAt), Text(endpoint.CreatedBy), Text(endpoint.CreatedByType), Text(endpoint.LastModifiedBy), Text(endpoint.LastModifiedByType)).ConfigureAwait(false);
+                return (EndpointPutOutcome.Created, true);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DigitalTwinsEndpointRecord?> GetEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken) =>
+        _database.ReadAsync(
+            async (connection, ct) => (await ReadAllAsync(connection, null, $"SELECT {EndpointColumns} FROM digital_twins_endpoints WHERE subscription_id = $1 AND instance_id = $2 AND name_key = $3;",
+                ReadEndpoint, ct, Text(Key(subscriptionId)), Text(instanceId), Text(Key(name))).ConfigureAwait(false)).FirstOrDefault(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DigitalTwinsEndpointRecord>> ListEndpointsAsync(string subscriptionId, string instanceId, CancellationToken cancellationToken) =>
+        _database.ReadAsync<IReadOnlyList<DigitalTwinsEndpointRecord>>(
+            async (connection, ct) => await ReadAllAsync(connection, null, $"SELECT {EndpointColumns} FROM digital_twins_endpoints WHERE subscription_id = $1 AND instance_id = $2 ORDER BY name_key;",
+                ReadEndpoint, ct, Text(Key(subscriptionId)), Text(instanceId)).ConfigureAwait(false),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken) =>
+        _database.WriteAsync(
+            async (connection, transaction, ct) => await ExecuteAsync(connection, transaction,
+                "DELETE FROM digital_twins_endpoints WHERE subscription_id = $1 AND instance_id = $2 AND name_key = $3;",
+                ct, Text(Key(subscriptionId)), Text(instanceId), Text(Key(name))).ConfigureAwait(false) == 1,
+            cancellationToken);
+
+    private static DigitalTwinsEndpointRecord ReadEndpoint(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), TextOf(r, 6), r.GetString(7),
+        TimeOf(r, 8), TimeOf(r, 9), TextOf(r, 10), TextOf(r, 11), TextOf(r, 12), TextOf(r, 13));
 
     private static Task<int> InsertOperationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AsyncOperationRecord operation, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"INSERT INTO async_operations ({OperationColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);", cancellationToken,

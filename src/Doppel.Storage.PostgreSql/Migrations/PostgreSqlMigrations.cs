@@ -193,5 +193,25 @@ internal static class PostgreSqlMigrations
             CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
                 WHERE unique_name IS NOT NULL;
             """),
+        new(9, "create instance endpoints", """
+            CREATE TABLE digital_twins_endpoints (
+                subscription_id       text        COLLATE "C" NOT NULL,
+                instance_id           text        COLLATE "C" NOT NULL REFERENCES instances (id),
+                name_key              text        COLLATE "C" NOT NULL,
+                name                  text        NOT NULL,
+                endpoint_type         text        NOT NULL,
+                authentication_type   text        NOT NULL,
+                properties            text        NOT NULL,
+                protected_secrets     text,
+                provisioning_state    text        NOT NULL,
+                created_at            timestamptz NOT NULL,
+                updated_at            timestamptz NOT NULL,
+                created_by            text,
+                created_by_type       text,
+                last_modified_by      text,
+                last_modified_by_type text,
+                PRIMARY KEY (subscription_id, instance_id, name_key)
+            );
+            """),
     ];
 }

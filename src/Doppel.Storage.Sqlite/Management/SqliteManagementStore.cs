@@ -21,6 +21,11 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
 
     private const string AssignmentColumns = "subscription_id, id, scope, role_definition_id, principal_id, principal_type, created_at, created_by";
 
+    private const string EndpointColumns = """
+        subscription_id, instance_id, name, endpoint_type, authentication_type, properties, protected_secrets, provisioning_state,
+        created_at, updated_at, created_by, created_by_type, last_modified_by, last_modified_by_type
+        """;
+
     private readonly SqliteSession _session;
 
     /// <summary>Creates the control-plane store over <paramref name="store"/>'s database (migrated by it).</summary>
@@ -233,6 +238,7 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
                 }
 
                 await ExecuteAsync(connection, transaction, """
+                    DELETE FROM digital_twins_endpoints WHERE subscription_id = $sub AND instance_id = $instance;
                     DELETE FROM digital_twins_resources WHERE subscription_id = $sub AND resource_group_key = $rg AND name_key = $name;
                     DELETE FROM relationships WHERE instance_id = $instance;
                     DELETE FROM twins WHERE instance_id = $instance;
@@ -359,6 +365,76 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public Task<EndpointPutOutcome> PutEndpointAsync(DigitalTwinsEndpointRecord endpoint, int maxPerInstance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return _session.WriteConnectionAsync(
+            async (connection, transaction) =>
+            {
+                (string, object?)[] key = [("$sub", Key(endpoint.SubscriptionId)), ("$instance", endpoint.InstanceId), ("$key", Key(endpoint.Name))];
+                if (await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_resources WHERE subscription_id = $sub AND instance_id = $instance;",
+                    cancellationToken, key).ConfigureAwait(false) == 0)
+                {
+                    return (EndpointPutOutcome.InstanceNotFound, false);
+                }
+
+                (string, object?)[] values =
+                [
+                    .. key, ("$name", endpoint.Name), ("$type", endpoint.EndpointType), ("$auth", endpoint.AuthenticationType), ("$properties", endpoint.PropertiesJson),
+                    ("$secrets", endpoint.ProtectedSecrets), ("$state", endpoint.ProvisioningState), ("$created", Time(endpoint.CreatedAt)), ("$updated", Time(endpoint.UpdatedAt)),
+                    ("$createdBy", endpoint.CreatedBy), ("$createdByType", endpoint.CreatedByType), ("$modifiedBy", endpoint.LastModifiedBy), ("$modifiedByType", endpoint.LastModifiedByType),
+                ];
+                if (await ExecuteAsync(connection, transaction, """
+                    UPDATE digital_twins_endpoints SET endpoint_type = $type, authentication_type = $auth, properties = $properties, protected_secrets = $secrets,
+                        provisioning_state = $state, updated_at = $updated, last_modified_by = $modifiedBy, last_modified_by_type = $modifiedByType
+                    WHERE subscription_id = $sub AND instance_id = $instance AND name_key = $key;
+                    """, cancellationToken, values).ConfigureAwait(false) == 1)
+                {
+                    return (EndpointPutOutcome.Updated, true);
+                }
+
+                if (await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_endpoints WHERE subscription_id = $sub AND instance_id = $instance;",
+                    cancellationToken, key).ConfigureAwait(false) >= maxPerInstance)
+                {
+                    return (EndpointPutOutcome.LimitReached, false);
+                }
+
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO digital_twins_endpoints (subscription_id, instance_id, name_key, name, endpoint_type, authentication_type, properties, protected_secrets,
+                        provisioning_state, created_at, updated_at, created_by, created_by_type, last_modified_by, last_modified_by_type)
+                    VALUES ($sub, $instance, $key, $name, $type, $auth, $properties, $secrets, $state, $created, $updated, $createdBy, $createdByType, $modifiedBy, $modifiedByType);
+                    """, cancellationToken, values).ConfigureAwait(false);
+                return (EndpointPutOutcome.Created, true);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DigitalTwinsEndpointRecord?> GetEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken) =>
+        _session.ReadConnectionAsync(
+            async connection => (await ReadAllAsync(connection, null, $"SELECT {EndpointColumns} FROM digital_twins_endpoints WHERE subscription_id = $sub AND instance_id = $instance AND name_key = $key;",
+                ReadEndpoint, cancellationToken, ("$sub", Key(subscriptionId)), ("$instance", instanceId), ("$key", Key(name))).ConfigureAwait(false)).FirstOrDefault(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DigitalTwinsEndpointRecord>> ListEndpointsAsync(string subscriptionId, string instanceId, CancellationToken cancellationToken) =>
+        _session.ReadConnectionAsync<IReadOnlyList<DigitalTwinsEndpointRecord>>(
+            async connection => await ReadAllAsync(connection, null, $"SELECT {EndpointColumns} FROM digital_twins_endpoints WHERE subscription_id = $sub AND instance_id = $instance ORDER BY name_key;",
+                ReadEndpoint, cancellationToken, ("$sub", Key(subscriptionId)), ("$instance", instanceId)).ConfigureAwait(false),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken) =>
+        _session.WriteConnectionAsync(
+            async (connection, transaction) =>
+            {
+                var rows = await ExecuteAsync(connection, transaction, "DELETE FROM digital_twins_endpoints WHERE subscription_id = $sub AND instance_id = $instance AND name_key = $key;",
+                    cancellationToken, ("$sub", Key(subscriptionId)), ("$instance", instanceId), ("$key", Key(name))).ConfigureAwait(false);
+                return (rows == 1, true);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<ActivityRecord>> ListActivityAsync(string subscriptionId, DateTimeOffset from, int limit, CancellationToken cancellationToken) =>
         _session.ReadConnectionAsync<IReadOnlyList<ActivityRecord>>(
             async connection => await ReadAllAsync(connection, null, """
@@ -409,6 +485,10 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
     private static AsyncOperationRecord ReadOperation(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), Text(r, 6), Text(r, 7),
         ParseTime(r.GetString(8)), Text(r, 9) is { } ended ? ParseTime(ended) : null);
+
+    private static DigitalTwinsEndpointRecord ReadEndpoint(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), Text(r, 6), r.GetString(7),
+        ParseTime(r.GetString(8)), ParseTime(r.GetString(9)), Text(r, 10), Text(r, 11), Text(r, 12), Text(r, 13));
 
     private static RoleAssignmentRecord ReadAssignment(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseTime(r.GetString(6)), Text(r, 7));

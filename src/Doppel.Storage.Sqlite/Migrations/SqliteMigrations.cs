@@ -187,5 +187,25 @@ internal static class SqliteMigrations
             CREATE UNIQUE INDEX directory_objects_by_name ON directory_objects (tenant_id, kind, unique_name)
                 WHERE unique_name IS NOT NULL;
             """),
+        new(9, "create instance endpoints", """
+            CREATE TABLE digital_twins_endpoints (
+                subscription_id       TEXT NOT NULL,
+                instance_id           TEXT NOT NULL REFERENCES instances (id),
+                name_key              TEXT NOT NULL,
+                name                  TEXT NOT NULL,
+                endpoint_type         TEXT NOT NULL,
+                authentication_type   TEXT NOT NULL,
+                properties            TEXT NOT NULL,
+                protected_secrets     TEXT,
+                provisioning_state    TEXT NOT NULL,
+                created_at            TEXT NOT NULL,
+                updated_at            TEXT NOT NULL,
+                created_by            TEXT,
+                created_by_type       TEXT,
+                last_modified_by      TEXT,
+                last_modified_by_type TEXT,
+                PRIMARY KEY (subscription_id, instance_id, name_key)
+            ) STRICT;
+            """),
     ];
 }

@@ -81,6 +81,22 @@ public interface IManagementStore
     /// <summary>Deletes a role assignment; <see langword="false"/> when it is missing.</summary>
     Task<bool> DeleteRoleAssignmentAsync(string subscriptionId, string assignmentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates or replaces an endpoint of the instance <see cref="DigitalTwinsEndpointRecord.InstanceId"/>, in one
+    /// transaction that checks the instance's resource still exists and that a new endpoint keeps the instance within
+    /// <paramref name="maxPerInstance"/> endpoints. A replacement keeps the creation time and creator.
+    /// </summary>
+    Task<EndpointPutOutcome> PutEndpointAsync(DigitalTwinsEndpointRecord endpoint, int maxPerInstance, CancellationToken cancellationToken);
+
+    /// <summary>The endpoint (name compared without regard to case), or <see langword="null"/>.</summary>
+    Task<DigitalTwinsEndpointRecord?> GetEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken);
+
+    /// <summary>The instance's endpoints, ordered by lower-case name.</summary>
+    Task<IReadOnlyList<DigitalTwinsEndpointRecord>> ListEndpointsAsync(string subscriptionId, string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an endpoint; <see langword="false"/> when it is missing.</summary>
+    Task<bool> DeleteEndpointAsync(string subscriptionId, string instanceId, string name, CancellationToken cancellationToken);
+
     /// <summary>Appends an entry to the subscription's activity log, after every earlier one.</summary>
     Task AppendActivityAsync(ActivityRecord activity, CancellationToken cancellationToken);
 
@@ -199,6 +215,53 @@ public sealed record RoleAssignmentRecord(
     string PrincipalType,
     DateTimeOffset CreatedAt,
     string? CreatedBy);
+
+/// <summary>An endpoint of a Digital Twins instance (<c>Microsoft.DigitalTwins/digitalTwinsInstances/endpoints</c>).</summary>
+/// <param name="SubscriptionId">The subscription of its instance.</param>
+/// <param name="InstanceId">The data-plane id of its instance.</param>
+/// <param name="Name">The endpoint name as created (compared without regard to case).</param>
+/// <param name="EndpointType"><c>EventHub</c>, <c>EventGrid</c> or <c>ServiceBus</c>.</param>
+/// <param name="AuthenticationType"><c>KeyBased</c> or <c>IdentityBased</c>.</param>
+/// <param name="PropertiesJson">The properties that are not secret, as a JSON object.</param>
+/// <param name="ProtectedSecrets">The secret properties (connection strings, access keys), encrypted by the control plane; <see langword="null"/> when there are none.</param>
+/// <param name="ProvisioningState">ARM's provisioning state.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="CreatedBy">Who created it.</param>
+/// <param name="CreatedByType"><c>User</c> or <c>Application</c>.</param>
+/// <param name="LastModifiedBy">Who changed it last.</param>
+/// <param name="LastModifiedByType"><c>User</c> or <c>Application</c>.</param>
+public sealed record DigitalTwinsEndpointRecord(
+    string SubscriptionId,
+    string InstanceId,
+    string Name,
+    string EndpointType,
+    string AuthenticationType,
+    string PropertiesJson,
+    string? ProtectedSecrets,
+    string ProvisioningState,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? CreatedBy,
+    string? CreatedByType,
+    string? LastModifiedBy,
+    string? LastModifiedByType);
+
+/// <summary>What <see cref="IManagementStore.PutEndpointAsync"/> did.</summary>
+public enum EndpointPutOutcome
+{
+    /// <summary>A new endpoint was written.</summary>
+    Created,
+
+    /// <summary>The existing endpoint was replaced.</summary>
+    Updated,
+
+    /// <summary>The instance has its maximum number of endpoints already; nothing was written.</summary>
+    LimitReached,
+
+    /// <summary>No resource owns the instance (it was deleted); nothing was written.</summary>
+    InstanceNotFound,
+}
 
 /// <summary>What <see cref="IManagementStore.CreateDigitalTwinsAsync"/> did.</summary>
 public enum ResourceCreateOutcome

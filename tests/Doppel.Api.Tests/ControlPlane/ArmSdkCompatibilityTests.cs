@@ -5,7 +5,7 @@ namespace Doppel.Api.Tests.ControlPlane;
 
 /// <summary>
 /// The official <c>@azure/arm-digitaltwins</c> 3.3.0 creates, gets, lists, updates and deletes an instance through its
-/// long-running-operation helpers, and the official <c>@azure/digital-twins-core</c> then uses the instance as a Data
+/// long-running-operation helpers (and creates, gets, lists and deletes an endpoint of it), and the official <c>@azure/digital-twins-core</c> then uses the instance as a Data
 /// Owner (writes), a Data Reader (reads; 403 on writes) and a principal without a role (403). The script is
 /// <c>ControlPlane/js/arm.mjs</c>, its packages pinned by <c>package-lock.json</c> and installed by <c>npm ci</c>
 /// (<c>.ci/run</c> does it); without them the test skips locally and fails under <c>CI=true</c>.
@@ -48,6 +48,12 @@ public sealed class ArmSdkCompatibilityTests(ArmServer server) : IClassFixture<A
         Assert.Equal([name], result.GetProperty("listedInGroup").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains(name, result.GetProperty("listedInSubscription").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("updated", result.GetProperty("updatedTags").GetProperty("purpose").GetString());
+        Assert.Equal("hub-1", result.GetProperty("endpointCreated").GetProperty("name").GetString());
+        Assert.Equal("Succeeded", result.GetProperty("endpointCreated").GetProperty("provisioningState").GetString());
+        Assert.Equal("EventHub", result.GetProperty("endpointGot").GetProperty("endpointType").GetString());
+        Assert.Equal("************", result.GetProperty("endpointGot").GetProperty("secret").GetString());
+        Assert.Equal(["hub-1"], result.GetProperty("endpointsListed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(404, result.GetProperty("endpointAfterDelete").GetProperty("status").GetInt32());
         Assert.Equal([201, 201], result.GetProperty("grants").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(200, result.GetProperty("ownerCreatesModel").GetInt32());
         Assert.Equal(200, result.GetProperty("ownerCreatesTwin").GetInt32());

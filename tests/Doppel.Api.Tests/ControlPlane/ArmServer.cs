@@ -25,14 +25,31 @@ public sealed class ArmServer : IAsyncLifetime
     public const string ReaderRole = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
     public const string UserAccessAdministratorRole = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
 
+    private readonly string[] _extraArgs;
     private DataPlaneServer? _server;
+
+    // The shared fixture's tests create far more than ADT's 10 instances in one subscription: no quota for it.
+    public ArmServer()
+        : this(["--max-instances-per-subscription", "0"])
+    {
+    }
+
+    private ArmServer(string[] extraArgs) => _extraArgs = extraArgs;
 
     internal DataPlaneServer Server => _server ?? throw new InvalidOperationException("Not started.");
 
     public string Origin => Server.Origin.ToString().TrimEnd('/');
 
     public async Task InitializeAsync() => _server = await DataPlaneServer.StartAsync(
-        "--subscription", SubscriptionId, "--subscription-owner", OwnerId, "--subscription-tenant", "tenant", "--arm-page-size", "2");
+        ["--subscription", SubscriptionId, "--subscription-owner", OwnerId, "--subscription-tenant", "tenant", "--arm-page-size", "2", .. _extraArgs]);
+
+    /// <summary>Starts a server of its own with further options, for tests that need other settings than the shared fixture's.</summary>
+    public static async Task<ArmServer> StartAsync(params string[] extraArgs)
+    {
+        var server = new ArmServer(extraArgs);
+        await server.InitializeAsync();
+        return server;
+    }
 
     public async Task DisposeAsync()
     {

@@ -41,6 +41,33 @@ public sealed class PostgreSqlServerTests
     }
 
     [SkippableFact]
+    public async Task Dev_setup_on_postgres_gives_the_owner_a_writable_instance_and_a_restart_reuses_its_secrets()
+    {
+        await using var schema = await TestSchema.CreateAsync();
+        using var data = new TemporaryDirectory();
+        string[] args = ["--store", "postgres", "--connection-string", schema.ConnectionString, "--dev"];
+        System.Text.Json.Nodes.JsonNode first;
+        await using (var server = await InProcessServer.StartReadyAsync(data.Path, args))
+        {
+            first = await DevClient.ReadCredentialsAsync(server);
+            using var client = new TrustingClient(server.CaCertificatePath);
+            var owner = await DevClient.TokenAsync(client, first, "owner");
+            var noRole = await DevClient.TokenAsync(client, first, "norole");
+            using var created = await DevClient.SendAsync(client, server, HttpMethod.Post, DevClient.ModelsPath, owner, DevClient.ModelJson("dtmi:dev:Pg;1"));
+            using var refused = await DevClient.SendAsync(client, server, HttpMethod.Get, DevClient.ModelsPath, noRole, null);
+
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        await using var again = await InProcessServer.StartReadyAsync(data.Path, args);
+        var second = await DevClient.ReadCredentialsAsync(again);
+
+        Assert.Equal(first["clients"]!.ToJsonString(), second["clients"]!.ToJsonString());
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT COUNT(*) FROM digital_twins_resources WHERE name_key = 'dev';"));
+    }
+
+    [SkippableFact]
     public async Task Two_server_processes_starting_at_once_on_one_database_apply_each_migration_once()
     {
         await using var schema = await TestSchema.CreateAsync();

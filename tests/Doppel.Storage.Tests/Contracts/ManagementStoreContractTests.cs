@@ -203,6 +203,53 @@ public abstract class ManagementStoreContractTests : StoreContractTests
         Assert.Equal(["e2"], limited.Select(e => e.Id));
     }
 
+    [SkippableFact]
+    public async Task An_endpoint_put_twice_is_created_then_replaced_keeping_its_creation_and_is_found_without_regard_to_case()
+    {
+        var (_, management) = await OpenWithGroupAsync();
+        var resource = Resource("plant", "rg");
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        var first = Endpoint(resource, "Hub-1", """{"a":1}""", "v1.secret");
+        var later = Now.AddMinutes(5);
+
+        var created = await management.PutEndpointAsync(first, 6, CancellationToken.None);
+        var replaced = await management.PutEndpointAsync(
+            first with { Name = "hub-1", PropertiesJson = """{"b":2}""", ProtectedSecrets = null, UpdatedAt = later, CreatedAt = later, CreatedBy = "other", LastModifiedBy = "other" },
+            6, CancellationToken.None);
+        var found = await management.GetEndpointAsync(Sub.ToUpperInvariant(), resource.InstanceId, "HUB-1", CancellationToken.None);
+
+        Assert.Equal(EndpointPutOutcome.Created, created);
+        Assert.Equal(EndpointPutOutcome.Updated, replaced);
+        Assert.Equal(first with { PropertiesJson = """{"b":2}""", ProtectedSecrets = null, UpdatedAt = later, LastModifiedBy = "other" }, found);
+        Assert.Single(await management.ListEndpointsAsync(Sub, resource.InstanceId, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Endpoints_are_limited_per_instance_need_a_live_instance_and_go_with_their_instance()
+    {
+        var (store, management) = await OpenWithGroupAsync();
+        var resource = Resource("plant", "rg");
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        var legacy = await store.Instances.EnsureAsync("legacy", CancellationToken.None);
+
+        var first = await management.PutEndpointAsync(Endpoint(resource, "b-two", "{}", null), 2, CancellationToken.None);
+        var second = await management.PutEndpointAsync(Endpoint(resource, "a-one", "{}", null), 2, CancellationToken.None);
+        var third = await management.PutEndpointAsync(Endpoint(resource, "c-three", "{}", null), 2, CancellationToken.None);
+        var replaceAtLimit = await management.PutEndpointAsync(Endpoint(resource, "a-one", """{"x":1}""", null), 2, CancellationToken.None);
+        var outside = await management.PutEndpointAsync(Endpoint(resource, "x-one", "{}", null) with { InstanceId = legacy.Id }, 2, CancellationToken.None);
+        var listed = await management.ListEndpointsAsync(Sub, resource.InstanceId, CancellationToken.None);
+        var deletedOnce = await management.DeleteEndpointAsync(Sub, resource.InstanceId, "B-TWO", CancellationToken.None);
+        var deletedTwice = await management.DeleteEndpointAsync(Sub, resource.InstanceId, "b-two", CancellationToken.None);
+        await management.DeleteDigitalTwinsAsync(Sub, "rg", "plant", CancellationToken.None);
+
+        Assert.Equal([EndpointPutOutcome.Created, EndpointPutOutcome.Created, EndpointPutOutcome.LimitReached, EndpointPutOutcome.Updated, EndpointPutOutcome.InstanceNotFound],
+            [first, second, third, replaceAtLimit, outside]);
+        Assert.Equal(["a-one", "b-two"], listed.Select(e => e.Name));
+        Assert.True(deletedOnce);
+        Assert.False(deletedTwice);
+        Assert.Empty(await management.ListEndpointsAsync(Sub, resource.InstanceId, CancellationToken.None));
+    }
+
     private async Task<(IStore Store, IManagementStore Management)> OpenAsync()
     {
         var store = await OpenMigratedStoreAsync();
@@ -227,6 +274,9 @@ public abstract class ManagementStoreContractTests : StoreContractTests
 
     private static DigitalTwinsResourceRecord Resource(string name, string group) => new(
         Sub, group, name, Guid.NewGuid().ToString("N"), "local", "{}", null, "Provisioning", "op", Now, Now, "user@test", "User", "user@test", "User");
+
+    private static DigitalTwinsEndpointRecord Endpoint(DigitalTwinsResourceRecord resource, string name, string properties, string? secrets) => new(
+        Sub, resource.InstanceId, name, "EventHub", "KeyBased", properties, secrets, "Succeeded", Now, Now, "user@test", "User", "user@test", "User");
 
     private static AsyncOperationRecord Operation(string id, DigitalTwinsResourceRecord resource) => new(
         Sub, id, "local", "CreateDigitalTwins", $"/subscriptions/{Sub}/resourceGroups/{resource.ResourceGroup}/providers/Microsoft.DigitalTwins/digitalTwinsInstances/{resource.Name}",

@@ -196,7 +196,7 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         await Data.Twins.WriteAsync(OtherInstanceId, Twin("x"), StoreWriteMode.CreateOnly, null, 10, Change(), CancellationToken.None);
         // Back to the schema before the counter, with the twins in place, as a database written by an older Doppel.
         await Harness.ExecuteSqlAsync("""
-            DROP TABLE twin_counts; DROP TABLE directory_objects; DROP INDEX twins_by_model_and_id; CREATE INDEX twins_by_model ON twins (instance_id, model_id);
+            DROP TABLE digital_twins_endpoints; DROP TABLE twin_counts; DROP TABLE directory_objects; DROP INDEX twins_by_model_and_id; CREATE INDEX twins_by_model ON twins (instance_id, model_id);
             DROP TABLE activity_log; DROP TABLE role_assignments; DROP TABLE async_operations; DROP TABLE digital_twins_resources; DROP TABLE resource_groups; DROP TABLE subscriptions;
             DELETE FROM schema_migrations WHERE version >= 5;
             """);
@@ -206,8 +206,8 @@ public abstract class TwinStoreContractTests : DataPlaneContractTests
         var data = Harness.OpenDataPlane(store);
         var atLimit = await data.Twins.WriteAsync(InstanceId, Twin("d"), StoreWriteMode.CreateOnly, null, 3, Change(), CancellationToken.None);
 
-        // 5 and 6 are the migrations this test is about; later ones (the control plane's 7, the directory's 8) run after them.
-        Assert.Equal([5, 6, 7, 8], report.Applied.Select(m => m.Version));
+        // 5 and 6 are the migrations this test is about; later ones (the control plane's 7, the directory's 8, the endpoints' 9) run after them.
+        Assert.Equal([5, 6, 7, 8, 9], report.Applied.Select(m => m.Version));
         Assert.Equal(3, await Harness.ReadTwinCountAsync(InstanceId));
         Assert.Equal(1, await Harness.ReadTwinCountAsync(OtherInstanceId));
         Assert.Equal(StoreWriteOutcome.LimitReached, atLimit);

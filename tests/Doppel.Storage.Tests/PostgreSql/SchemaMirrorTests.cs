@@ -67,7 +67,7 @@ public sealed class SchemaMirrorTests
         Assert.Contains(keys, k => k.Table == "instances" && k.Columns is ["id"]);
     }
 
-    private static readonly string[] ControlPlaneTables = ["subscriptions", "resource_groups", "digital_twins_resources", "async_operations", "role_assignments", "activity_log"];
+    private static readonly string[] ControlPlaneTables = ["subscriptions", "resource_groups", "digital_twins_resources", "async_operations", "role_assignments", "activity_log", "digital_twins_endpoints"];
 
     private sealed record TableShape(string[] Columns, string[] PrimaryKey);
 

@@ -61,6 +61,18 @@ for await (const instance of arm.digitalTwins.list()) result.listedInSubscriptio
 const updated = await arm.digitalTwins.beginUpdateAndWait(group, name, { tags: { purpose: 'updated' } }, poll);
 result.updatedTags = updated.tags;
 
+// Endpoints through the SDK's own helpers: create (a long-running operation answered at once), get, list, delete.
+const hub = 'Endpoint=sb://hub.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0;EntityPath=twins';
+const endpointCreated = await arm.digitalTwinsEndpoint.beginCreateOrUpdateAndWait(group, name, 'hub-1',
+  { properties: { endpointType: 'EventHub', connectionStringPrimaryKey: hub } }, poll);
+result.endpointCreated = { name: endpointCreated.name, provisioningState: endpointCreated.properties.provisioningState };
+const endpointGot = await arm.digitalTwinsEndpoint.get(group, name, 'hub-1');
+result.endpointGot = { endpointType: endpointGot.properties.endpointType, secret: endpointGot.properties.connectionStringPrimaryKey };
+result.endpointsListed = [];
+for await (const listed of arm.digitalTwinsEndpoint.list(group, name)) result.endpointsListed.push(listed.name);
+await arm.digitalTwinsEndpoint.beginDeleteAndWait(group, name, 'hub-1', poll);
+result.endpointAfterDelete = await statusOf(arm.digitalTwinsEndpoint.get(group, name, 'hub-1'));
+
 const scope = `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.DigitalTwins/digitalTwinsInstances/${name}`;
 const grant = (role, principal) => put(
   `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,

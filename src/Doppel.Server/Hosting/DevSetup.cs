@@ -62,7 +62,10 @@ internal sealed class DevSetup(DirectoryService directory, ManagementService man
 
         // The subscription id is derived from the tenant, so a lost credentials.json does not make a second one.
         var subscriptionId = DeterministicGuid($"dev-subscription:{tenant.Id}");
-        await management.EnsureSubscriptionAsync(subscriptionId, "Doppel dev subscription", tenant.Id, [owner.ObjectId], cancellationToken).ConfigureAwait(false);
+        // The administrator owns it too, so the portal works at once for the person at the keyboard.
+        var administrator = (await directory.ListUsersAsync(tenant.Id, cancellationToken).ConfigureAwait(false)).FirstOrDefault(u => u.IsAdministrator);
+        string[] owners = administrator is null ? [owner.ObjectId] : [owner.ObjectId, administrator.Id];
+        await management.EnsureSubscriptionAsync(subscriptionId, "Doppel dev subscription", tenant.Id, owners, cancellationToken).ConfigureAwait(false);
         var caller = new Principal(owner.ObjectId, tenant.Id, [], owner.ClientId, IsApplication: true);
         var location = management.Options.Locations[0];
 
@@ -79,6 +82,10 @@ internal sealed class DevSetup(DirectoryService directory, ManagementService man
         var instanceScope = ResourceScope.DigitalTwins(subscriptionId, ResourceGroup, InstanceName);
         await AssignAsync(caller, instanceScope, BuiltInRoles.DigitalTwinsDataOwner, owner.ObjectId, cancellationToken).ConfigureAwait(false);
         await AssignAsync(caller, instanceScope, BuiltInRoles.DigitalTwinsDataReader, reader.ObjectId, cancellationToken).ConfigureAwait(false);
+        if (administrator is not null)
+        {
+            await AssignAsync(caller, instanceScope, BuiltInRoles.DigitalTwinsDataOwner, administrator.Id, cancellationToken, "User").ConfigureAwait(false);
+        }
 
         var origin = $"https://localhost:{context.Port}";
         var admin = AdminOf(context, previous);
@@ -168,11 +175,11 @@ internal sealed class DevSetup(DirectoryService directory, ManagementService man
         return resource;
     }
 
-    private async Task AssignAsync(Principal caller, ResourceScope scope, RoleDefinition role, string principalId, CancellationToken cancellationToken)
+    private async Task AssignAsync(Principal caller, ResourceScope scope, RoleDefinition role, string principalId, CancellationToken cancellationToken, string principalType = "ServicePrincipal")
     {
         // A deterministic id: a restart puts the same assignment again, which ARM answers as already there.
         var id = DeterministicGuid($"dev-assignment:{scope}:{role.Id}:{principalId}");
-        await management.PutRoleAssignmentAsync(caller, scope, id, new RoleAssignmentPut(role.Id, principalId, "ServicePrincipal"), cancellationToken).ConfigureAwait(false);
+        await management.PutRoleAssignmentAsync(caller, scope, id, new RoleAssignmentPut(role.Id, principalId, principalType), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DevClient> EnsureClientAsync(string tenantId, string name, JsonNode? previous, CancellationToken cancellationToken)

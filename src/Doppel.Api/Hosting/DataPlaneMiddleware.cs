@@ -200,15 +200,27 @@ public sealed partial class DataPlaneMiddleware(
         {
             var query = raw.IndexOf('?', StringComparison.Ordinal);
             var rawPath = query < 0 ? raw : raw[..query];
-            var rawSegments = rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(skip).ToList();
+            var rawSegments = rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
             // Kestrel removes dot segments from the routed path; if it did, trust the routed path instead.
-            if (rawSegments.Count == routedSegments.Length)
+            if (Math.Max(rawSegments.Length - skip, 0) == routedSegments.Length)
             {
-                return [.. rawSegments.Select(Uri.UnescapeDataString)];
+                return Unescaped(rawSegments, Math.Min(skip, rawSegments.Length));
             }
         }
 
-        return [.. routedSegments.Select(Uri.UnescapeDataString)];
+        return Unescaped(routedSegments, 0);
+    }
+
+    // Every data-plane request comes through here: a plain loop, not LINQ's Skip/ToList/Select chain.
+    private static List<string> Unescaped(string[] segments, int from)
+    {
+        var list = new List<string>(segments.Length - from);
+        for (var i = from; i < segments.Length; i++)
+        {
+            list.Add(Uri.UnescapeDataString(segments[i]));
+        }
+
+        return list;
     }
 
     private static Task ChallengeAsync(HttpContext context, AuthenticateResult authentication)

@@ -469,6 +469,10 @@ public static partial class ServerApp
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Data Protection warns that its keys are stored unencrypted: they live in the data directory, which only its
+        // owner may read (the same protection as the store and the TLS key), so the warning says nothing actionable.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
         // OpenIddict narrates every token request at Information (several lines each); the request log line and
         // its warnings and errors are enough.
         logging.AddFilter("OpenIddict", LogLevel.Warning);

@@ -21,31 +21,12 @@ internal static class AuthzBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var workers = 16;
-        var rounds = 4;
-        var warmup = TimeSpan.FromSeconds(2);
-        var duration = TimeSpan.FromSeconds(5);
-        string? serverDll = null;
-        for (var i = 1; i < args.Length; i++)
+        if (await ModeOptions.ParseAsync("authz", args, rounds: 4, warmup: TimeSpan.FromSeconds(2), duration: TimeSpan.FromSeconds(5)) is not { } options)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--workers": workers = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--warmup": warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)); break;
-                case "--duration": duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)); break;
-                case "--server": serverDll = Path.GetFullPath(Value()); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (authz takes --workers, --rounds, --warmup, --duration, --server)");
-            }
-        }
-
-        serverDll ??= Path.Combine(Bench.FindRepository(), "src", "Doppel.Server", "bin", "Release", "net10.0", "Doppel.Server.dll");
-        if (!File.Exists(serverDll))
-        {
-            await Console.Error.WriteLineAsync($"loadbench: {serverDll} does not exist; build it first: dotnet build -c Release src/Doppel.Server");
             return 2;
         }
+
+        var (workers, rounds, warmup, duration, serverDll) = options;
 
         var work = Directory.CreateTempSubdirectory("doppel-authzbench-").FullName;
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Doppel.Portal.E2E.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -11,20 +12,13 @@ namespace Doppel.Portal.Tests;
 /// </summary>
 public sealed class ExplorerGraphPerformanceTests(ITestOutputHelper output)
 {
-    // DOPPEL_CHROMIUM is what .ci/run sets; CI must not skip this silently, so under CI=true a missing browser fails.
-    private static readonly string Chromium = Environment.GetEnvironmentVariable("DOPPEL_CHROMIUM") is { Length: > 0 } given ? given : "/usr/bin/chromium";
-
     [SkippableFact]
     public async Task Graph_of_5000_twins_draws_every_node_and_pans_in_well_under_16_ms_a_frame()
     {
-        if (!File.Exists(Chromium) && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail("CI=true but Chromium is not installed at " + Chromium + " (.ci/run installs it).");
-        }
-
-        Skip.IfNot(File.Exists(Chromium), "Chromium is not installed at " + Chromium);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        // Skips without Chromium, but fails under CI=true (the same rule as the end-to-end suite).
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await page.SetContentAsync("<canvas id=g style='width:1200px;height:700px;display:block'></canvas>");
         await page.AddScriptTagAsync(new() { Path = GraphScript() });

@@ -114,21 +114,9 @@ internal sealed class DataPlaneServer : IAsyncDisposable
                 throw new InvalidOperationException($"The server stopped with exit code {await _run}: {_error}");
             }
 
-            if (File.Exists(CaPath))
+            if (await TrustingClient.IsReadyAsync(Origin, CaPath))
             {
-                using var client = new TrustingClient(CaPath);
-                try
-                {
-                    using var response = await client.Http.GetAsync(new Uri(Origin, "readyz"));
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
+                return;
             }
 
             await Task.Delay(50);

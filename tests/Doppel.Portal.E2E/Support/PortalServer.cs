@@ -64,21 +64,9 @@ public sealed class PortalServer : IAsyncLifetime, IDisposable
                 throw new InvalidOperationException($"The server exited with {_process.ExitCode}: {Log}");
             }
 
-            if (File.Exists(CaPath))
+            if (await TrustingClient.IsReadyAsync(new Uri(Origin), CaPath))
             {
-                using var client = new TrustingClient(CaPath);
-                try
-                {
-                    using var response = await client.Http.GetAsync(new Uri($"{Origin}/readyz"));
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
+                return;
             }
 
             await Task.Delay(200);

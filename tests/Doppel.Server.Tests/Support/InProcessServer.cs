@@ -74,21 +74,9 @@ internal sealed class InProcessServer : IAsyncDisposable
             }
 
             var ca = caCertificatePath ?? CaCertificatePath;
-            if (File.Exists(ca))
+            if (await TrustingClient.IsReadyAsync(BaseAddress, ca))
             {
-                using var client = new TrustingClient(ca);
-                try
-                {
-                    using var response = await client.Http.GetAsync(new Uri(BaseAddress, "readyz"));
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
+                return;
             }
 
             await Task.Delay(50);

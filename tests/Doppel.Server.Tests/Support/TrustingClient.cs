@@ -24,6 +24,30 @@ internal sealed class TrustingClient : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>
+    /// Whether a server starting with its CA at <paramref name="caCertificatePath"/> answers 200 on <c>/readyz</c>
+    /// yet: false while the CA file is not written or nothing listens. The fixtures' start-up loops poll this.
+    /// </summary>
+    public static async Task<bool> IsReadyAsync(Uri origin, string caCertificatePath)
+    {
+        if (!File.Exists(caCertificatePath))
+        {
+            return false;
+        }
+
+        using var client = new TrustingClient(caCertificatePath);
+        try
+        {
+            using var response = await client.Http.GetAsync(new Uri(origin, "readyz"));
+            return response.StatusCode == System.Net.HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            // Not listening yet.
+            return false;
+        }
+    }
+
     /// <summary>The thumbprint of the last server certificate this client accepted.</summary>
     public string? LastServerThumbprint { get; private set; }
 

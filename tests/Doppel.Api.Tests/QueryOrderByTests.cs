@@ -79,11 +79,10 @@ public sealed class QueryThrottlingTests
         await using var server = await DataPlaneServer.StartAsync("--query-rate", "3");
         using var client = server.Client();
 
-        var responses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 8; i++)
-        {
-            responses.Add(await client.PostAsync("query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}"""));
-        }
+        // One request, then seven at once: together they exceed 3 a second however slowly a loaded machine answers
+        // each one (sent one after another, a slow machine let the bucket refill between them).
+        var responses = new List<HttpResponseMessage> { await client.PostAsync("query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}""") };
+        responses.AddRange(await Task.WhenAll(Enumerable.Range(0, 7).Select(_ => client.PostAsync("query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}"""))));
 
         var throttled = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         await Adt.ErrorAsync(throttled, HttpStatusCode.TooManyRequests, "QuotaReachedError");

@@ -11,7 +11,7 @@ using Doppel.Twins.Models;
 using Doppel.Twins.Query;
 using Microsoft.Data.Sqlite;
 
-// Usage: dotnet run -c Release --project bench/Doppel.QueryBench -- [--data DIR] [--rebuild] [--iterations N] [--warmup N]
+// Usage: dotnet run -c Release --project bench/Doppel.QueryBench -- [--data DIR] [--rebuild] [--iterations N] [--warmup N] [--only TEXT]
 var options = Options.Parse(args);
 var databasePath = Path.Combine(options.DataDirectory, SqliteStoreOptions.DefaultFileName);
 var fresh = options.Rebuild || !File.Exists(databasePath);
@@ -48,6 +48,12 @@ var modelSet = (await models.GetModelsAsync(instanceId, ct)).Set;
 using var service = new QueryService(data, models, limits);
 await using var sql = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
 await sql.OpenAsync(ct);
+// The same page cache as the store's read connections, so that both sides read warm pages.
+await using (var cache = sql.CreateCommand())
+{
+    cache.CommandText = $"PRAGMA cache_size = -{store.Options.ReaderCacheMebibytes * 1024L}";
+    await cache.ExecuteNonQueryAsync(ct);
+}
 
 string Family(string root) => JsonSerializer.Serialize(BuildingGraph.Family(modelSet, root));
 var level = BuildingGraph.LevelId(7, 4);
@@ -102,7 +108,7 @@ Console.WriteLine();
 Console.WriteLine("| query | rows | QueryService median | hand-written SQL median | ratio | target |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
 double? firstPage = null;
-foreach (var c in cases)
+foreach (var c in cases.Where(c => options.Only is null || c.Name.Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
 {
     var (serviceMedian, serviceRows) = await MeasureAsync(c.Service);
     var (sqlMedian, sqlRows) = await MeasureAsync(c.Sql);
@@ -218,7 +224,7 @@ static string RepoRoot()
 internal sealed record Case(string Name, int? TargetMs, Func<Task<int>> Service, Func<Task<int>> Sql);
 
 /// <summary>The command line.</summary>
-internal sealed record Options(string DataDirectory, bool Rebuild, int Iterations, int Warmup)
+internal sealed record Options(string DataDirectory, bool Rebuild, int Iterations, int Warmup, string? Only = null)
 {
     public static Options Parse(string[] args)
     {
@@ -231,6 +237,7 @@ internal sealed record Options(string DataDirectory, bool Rebuild, int Iteration
                 "--rebuild" => options with { Rebuild = true },
                 "--iterations" => options with { Iterations = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--warmup" => options with { Warmup = int.Parse(args[++i], CultureInfo.InvariantCulture) },
+                "--only" => options with { Only = args[++i] },
                 _ => throw new ArgumentException($"unknown option {args[i]}; see bench/Doppel.QueryBench/README.md"),
             };
         }

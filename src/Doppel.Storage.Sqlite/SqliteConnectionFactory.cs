@@ -13,12 +13,18 @@ internal sealed class SqliteConnectionFactory
     private readonly string _readWrite;
     private readonly string _readWriteCreate;
     private readonly int _busyTimeoutMilliseconds;
+    private readonly string _readerPragmas;
 
     public SqliteConnectionFactory(SqliteStoreOptions options)
     {
         DatabasePath = options.DatabasePath;
         var seconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _busyTimeoutMilliseconds = seconds * 1000;
+        // A negative cache_size is in KiB. soft_heap_limit is the process's, so setting it on every reader is cheap
+        // and idempotent. Both values are integers from the options, not user input.
+        _readerPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA cache_size = -{options.ReaderCacheMebibytes * 1024L}; PRAGMA soft_heap_limit = {options.MemoryLimitMebibytes * 1024L * 1024L};");
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = options.DatabasePath,
@@ -50,6 +56,29 @@ internal sealed class SqliteConnectionFactory
             pragmas.CommandText = string.Create(
                 CultureInfo.InvariantCulture,
                 $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMilliseconds};");
+            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw SqliteErrors.Translate(ex, DatabasePath);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A connection for the data plane's reads: <see cref="OpenAsync"/> with a larger page cache.</summary>
+    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = _readerPragmas;
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

@@ -22,6 +22,19 @@ public sealed record SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The page cache of each data-plane read connection, in MiB. SQLite's default (2 MiB) holds about 500 pages:
+    /// a query that reads the documents of a few thousand twins then goes to the operating system for every page,
+    /// which costs more than the query's own work. Pages are cached as they are read, up to this size.
+    /// </summary>
+    public int ReaderCacheMebibytes { get; init; } = 32;
+
+    /// <summary>
+    /// A soft limit on the memory SQLite uses in the whole process, in MiB: above it, SQLite reuses cached pages
+    /// rather than allocating more, so the read connections' caches together stay within it.
+    /// </summary>
+    public int MemoryLimitMebibytes { get; init; } = 96;
+
     /// <summary>The clock used for timestamps; replaced in tests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -53,6 +53,24 @@ public interface ISqlDialect
     /// <summary>The member as an SQL value comparable with a parameter of <paramref name="kind"/> (string, number or boolean).</summary>
     string Typed(string document, string path, JsonKind kind);
 
+    /// <summary>
+    /// A comparison of a member with a literal that holds only when the member has the literal's kind:
+    /// <paramref name="comparison"/> (built from <see cref="Typed"/>) guarded by <paramref name="kindTest"/> (built
+    /// from <see cref="HasKind"/>). It must be unknown when the kinds differ, unless <paramref name="truthOnly"/>
+    /// says that only a true result matters (a WHERE filter outside any NOT), when false will do. By default the
+    /// kind is tested first, for engines whose typed access fails on another kind.
+    /// </summary>
+    string KindedComparison(string kindTest, string comparison, bool truthOnly) => $"CASE WHEN {kindTest} THEN {comparison} END";
+
+    /// <summary>The parameter value of a list of strings, for <see cref="InList"/>.</summary>
+    object StringList(IReadOnlyList<string> values);
+
+    /// <summary>
+    /// True when the text <paramref name="column"/> is one of the strings of <paramref name="listParameter"/> (a
+    /// <see cref="StringList"/>); an index on the column serves it as it serves an IN list.
+    /// </summary>
+    string InList(string column, string listParameter);
+
     /// <summary>A text column as an SQL value comparable by code point with string parameters.</summary>
     string Text(string column);
 

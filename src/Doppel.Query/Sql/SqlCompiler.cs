@@ -77,7 +77,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter).Write(query.Match, query.Where, where, ctes);
             if (query.Where is not null)
             {
-                where.Add(conditionWriter.Condition(query.Where));
+                where.Add(conditionWriter.Condition(query.Where, truthOnly: true));
             }
 
             var text = new StringBuilder();
@@ -112,10 +112,13 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 .Append(' ').Append(from)
                 .Append(" WHERE ").AppendJoin(" AND ", where.Select(Parenthesize))
                 .Append(" ORDER BY ").AppendJoin(", ", order.Select(t => t.Sql + (t.Descending ? " DESC" : string.Empty)).Concat(keys))
-                .Append(" LIMIT ").Append(Parameter((long)page.Limit));
+                .Append(" LIMIT ").Append(page.Limit.ToString(CultureInfo.InvariantCulture));
+            // The page's LIMIT and OFFSET are numbers the service computes, never text of the query, so they are
+            // written in place: SQLite plans with a bound LIMIT's value and so re-prepares a statement each time that
+            // parameter is bound again, which is every call; written in place, a kept prepared statement is reused.
             if (order.Count > 0)
             {
-                text.Append(" OFFSET ").Append(Parameter(page.Offset));
+                text.Append(" OFFSET ").Append(page.Offset.ToString(CultureInfo.InvariantCulture));
             }
 
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
@@ -217,18 +220,23 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     /// <summary>Conditions as SQL with three values, per docs/query-semantics.md.</summary>
     private sealed class ConditionWriter(ISqlDialect dialect, Writer writer)
     {
-        public string Condition(BoundCondition condition) => condition switch
+        /// <summary>
+        /// The condition as SQL. With <paramref name="truthOnly"/> (a WHERE filter, which keeps the rows that are
+        /// true) a part may be false where it would be unknown: AND and OR stay true exactly when they were, so
+        /// that carries down through them, but not through NOT, which tells false from unknown.
+        /// </summary>
+        public string Condition(BoundCondition condition, bool truthOnly = false) => condition switch
         {
             ConstantCondition c => c.Value switch { true => dialect.True, false => dialect.False, null => dialect.Unknown },
-            AndCondition a => $"({Condition(a.Left)} AND {Condition(a.Right)})",
-            OrCondition o => $"({Condition(o.Left)} OR {Condition(o.Right)})",
+            AndCondition a => $"({Condition(a.Left, truthOnly)} AND {Condition(a.Right, truthOnly)})",
+            OrCondition o => $"({Condition(o.Left, truthOnly)} OR {Condition(o.Right, truthOnly)})",
             NotCondition n => $"(NOT {Condition(n.Operand)})",
-            CompareCondition c => Compare(c.Operator, Value(c.Left), Value(c.Right)),
+            CompareCondition c => Compare(c.Operator, Value(c.Left), Value(c.Right), truthOnly),
             InCondition i => In(Value(i.Value), i.Items),
             TypeCondition t => TypeTest(Value(t.Value), t.Kinds),
             ModelCondition m => m.ModelIds.Count == 0
                 ? dialect.False
-                : $"{Writer.Table(m.Collection)}.model_id IN ({string.Join(", ", m.ModelIds.Select(id => writer.Parameter(id)))})",
+                : dialect.InList($"{Writer.Table(m.Collection)}.model_id", writer.Parameter(dialect.StringList(m.ModelIds))),
             StringCondition s => StringTest(s),
             ArrayContainsCondition a => ArrayContains(Value(a.Array), a.Item),
             TruthCondition t => Truth(Value(t.Value)),
@@ -292,7 +300,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
         private static bool NullComparison(string op) => op is "=" or "<=" or ">=";
 
-        private string Compare(string op, SqlValue left, SqlValue right)
+        private string Compare(string op, SqlValue left, SqlValue right, bool truthOnly)
         {
             if (left is SqlValue.Undefined || right is SqlValue.Undefined)
             {
@@ -320,7 +328,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
                 var l = Typed(left, known.Kind);
                 var r = Typed(right, known.Kind);
-                return $"CASE WHEN {test} THEN ({l} {sqlOp} {r}) END";
+                return dialect.KindedComparison(test, $"({l} {sqlOp} {r})", truthOnly);
             }
 
             // Two members: compare only when both have the same kind.
@@ -594,7 +602,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var t = Writer.Table(match.Nodes[node]);
             if (own.Count > 0)
             {
-                var filters = own.Select(conditions.Condition).Prepend($"{t}.instance_id = {writer.Instance}");
+                var filters = own.Select(c => conditions.Condition(c, truthOnly: true)).Prepend($"{t}.instance_id = {writer.Instance}");
                 result = $"SELECT {t}.id FROM twins {t} WHERE {string.Join(" AND ", filters.Select(f => "(" + f + ")"))}";
             }
             else

@@ -29,6 +29,10 @@ internal sealed class PostgreSqlQueryDialect : ISqlDialect
 
     public object? JsonPath(IReadOnlyList<string> path) => path.ToArray();
 
+    public object StringList(IReadOnlyList<string> values) => values.ToArray();
+
+    public string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
+
     // numeric compares integers and reals exactly; a double beyond decimal's range stays a double.
     public object? Literal(object? value) => value switch
     {

@@ -10,12 +10,13 @@ namespace Doppel.Storage.Sqlite.DataPlane;
 /// </summary>
 internal sealed class SqliteSession : IAsyncDisposable
 {
-    // Idle read connections kept open. Each holds SQLite's page cache (2 MiB at most by default) and its prepared
-    // statements; more can be open at once under load, and those beyond this are closed when returned.
+    // Idle read connections kept open. Each holds its page cache (SqliteStoreOptions.ReaderCacheMebibytes) and its
+    // prepared statements; more can be open at once under load, and those beyond this are closed when returned.
     private const int MaxIdleReaders = 8;
 
     private readonly SqliteConnectionFactory _connections;
-    private readonly ConcurrentQueue<SqliteDb> _idle = new();
+    // Last in, first out: a quiet server keeps using its most recently used connection, whose cache is the warmest.
+    private readonly ConcurrentStack<SqliteDb> _idle = new();
     private readonly SqliteWriteQueue _writes;
     private int _idleCount;
     private volatile bool _disposed;
@@ -106,7 +107,7 @@ internal sealed class SqliteSession : IAsyncDisposable
     {
         _disposed = true;
         await _writes.DisposeAsync().ConfigureAwait(false);
-        while (_idle.TryDequeue(out var db))
+        while (_idle.TryPop(out var db))
         {
             db.Dispose();
         }
@@ -119,13 +120,13 @@ internal sealed class SqliteSession : IAsyncDisposable
             throw SqliteWriteQueue.ShuttingDown(_connections.DatabasePath);
         }
 
-        if (_idle.TryDequeue(out var db))
+        if (_idle.TryPop(out var db))
         {
             Interlocked.Decrement(ref _idleCount);
             return db;
         }
 
-        return new SqliteDb(await _connections.OpenAsync(create: false, cancellationToken).ConfigureAwait(false));
+        return new SqliteDb(await _connections.OpenReaderAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private void Return(SqliteDb db, bool healthy)
@@ -135,7 +136,7 @@ internal sealed class SqliteSession : IAsyncDisposable
         {
             if (Interlocked.Increment(ref _idleCount) <= MaxIdleReaders)
             {
-                _idle.Enqueue(db);
+                _idle.Push(db);
                 return;
             }
 

@@ -362,6 +362,17 @@ public sealed class OracleTests
     }
 
     [Fact]
+    public void Match_walks_of_one_pattern_never_share_a_relationship()
+    {
+        // From B two hops take r3 and r4 to A; every two-hop walk from A needs r3 (via B) or r4 (via C) again.
+        Assert.Equal(["B>A"], Matches("SELECT a, b FROM DIGITALTWINS MATCH (a)-[*2]->(b) WHERE a.$dtId = 'B'"));
+        Assert.Equal(["A>C", "A>A"], Matches("SELECT a, b FROM DIGITALTWINS MATCH (a)-[*2]->(b) WHERE a.$dtId = 'A'"));
+        Assert.Empty(Matches("SELECT a, b FROM DIGITALTWINS MATCH (a)-[*2]->(m)-[*2]->(b) WHERE a.$dtId = 'B'"));
+        // One hop from A (r1, r5 or r2) is left free by the first walk.
+        Assert.Equal(["B>B", "B>C"], Matches("SELECT a, b FROM DIGITALTWINS MATCH (a)-[*2]->(m)-[*..2]->(b) WHERE a.$dtId = 'B'"));
+    }
+
+    [Fact]
     public void Match_rows_are_distinct_bindings_of_its_aliases()
     {
         Assert.Equal(["A>B"], Matches("SELECT a, b FROM DIGITALTWINS MATCH (a)-[:contains]->(b) WHERE b.$dtId = 'B'"));

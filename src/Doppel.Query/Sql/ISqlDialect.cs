@@ -91,4 +91,11 @@ public interface ISqlDialect
 
     /// <summary>The position (1-based) of <paramref name="needle"/> in <paramref name="haystack"/>, 0 when absent.</summary>
     string Position(string haystack, string needle);
+
+    /// <summary>
+    /// A condition, true when two MATCH paths (text values) hold a common element, false otherwise (never unknown).
+    /// A path is <see cref="Separator"/>(1) followed by elements that each end in <see cref="Separator"/>(1) and
+    /// hold no U+0001 themselves; every path holds at least one element.
+    /// </summary>
+    string PathsShare(string left, string right);
 }

@@ -462,6 +462,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var first = match.Nodes[0];
             var singleHops = match.Edges.Where(e => e.SingleHop).Select(e => Writer.Table(e.Relationship!)).ToList();
             var walks = new List<string>();
+            var walkCount = match.Edges.Count(e => !e.SingleHop);
             var sql = new StringBuilder($"FROM twins {Writer.Table(first)}");
             where.Add($"{Writer.Table(first)}.instance_id = {writer.Instance}");
             for (var i = 0; i < match.Edges.Count; i++)
@@ -497,16 +498,24 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 // A forward walk starts at the left twins, so the planner must read them first and the walk's ends
                 // next; left alone, SQLite may scan every twin and probe the walk for each.
                 var join = forward ? dialect.OrderedJoin : "JOIN";
-                // With single-hop relationships in the pattern, the walk keeps its path, so that it can be told
-                // not to take one of them again; otherwise only its distinct ends matter.
-                var ends = singleHops.Count > 0 ? "s, n, p" : "DISTINCT s, n";
+                // With single-hop relationships or other walks in the pattern, the walk keeps its path, so that it
+                // can be told not to take one of theirs again; otherwise (the common lone walk from a $dtId) only its
+                // distinct ends matter, and keeping them few keeps the joins after it cheap.
+                var ends = singleHops.Count > 0 || walkCount > 1 ? "s, n, p" : "DISTINCT s, n";
                 sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT {ends} FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
                    .Append(CultureInfo.InvariantCulture, $" {join} twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
             }
 
-            // One path never uses a relationship twice: the single-hop relationships of the pattern differ, and no
-            // walk takes one of them. (Two walks of one pattern may still share a relationship.)
-            var hops = singleHops;
+            NoRelationshipTwice(walks, singleHops, where);
+            return sql.ToString();
+        }
+
+        /// <summary>
+        /// One path never uses a relationship twice: the single-hop relationships of the pattern differ, no walk takes
+        /// one of them, and no two walks share one (each walk alone never repeats one: its CTE checks its own path).
+        /// </summary>
+        private void NoRelationshipTwice(List<string> walks, List<string> hops, List<string> where)
+        {
             var sep = dialect.Separator(1);
             var mid = dialect.Separator(2);
             foreach (var walk in walks)
@@ -517,6 +526,14 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 }
             }
 
+            for (var i = 0; i < walks.Count; i++)
+            {
+                for (var j = i + 1; j < walks.Count; j++)
+                {
+                    where.Add($"NOT {dialect.PathsShare($"{walks[i]}.p", $"{walks[j]}.p")}");
+                }
+            }
+
             for (var i = 0; i < hops.Count; i++)
             {
                 for (var j = i + 1; j < hops.Count; j++)
@@ -524,8 +541,6 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     where.Add($"NOT ({hops[i]}.source_id = {hops[j]}.source_id AND {hops[i]}.id = {hops[j]}.id)");
                 }
             }
-
-            return sql.ToString();
         }
 
         /// <summary>The direction of an edge read from its right node.</summary>

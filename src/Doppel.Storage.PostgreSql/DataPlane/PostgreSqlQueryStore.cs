@@ -78,6 +78,11 @@ internal sealed class PostgreSqlQueryDialect : ISqlDialect
 
     public string Position(string haystack, string needle) => $"strpos({haystack}, {needle})";
 
+    // Split into arrays and test them for a common element with the overlap operator. The empty strings before the
+    // first and after the last separator are removed from one side, so that they cannot count as shared.
+    public string PathsShare(string left, string right) =>
+        $"(string_to_array({left}, chr(1)) && array_remove(string_to_array({right}, chr(1)), ''))";
+
     private static string Name(JsonKind kind) => kind switch
     {
         JsonKind.String => "string",

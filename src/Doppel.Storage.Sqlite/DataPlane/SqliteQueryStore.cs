@@ -125,6 +125,15 @@ internal sealed class SqliteQueryDialect : ISqlDialect
     };
 
     public string Position(string haystack, string needle) => $"instr({haystack}, {needle})";
+
+    // SQLite has no split function: a recursive CTE peels the left path one element at a time (rest is what is
+    // left after the separator, k the element just cut off), and each element is looked up in the right path
+    // with its separators on both sides, so that one element never matches part of another. The recursion stops
+    // when no separator is left, so even a malformed path cannot make it loop.
+    public string PathsShare(string left, string right) =>
+        $"EXISTS (WITH RECURSIVE path_split(rest, k) AS (SELECT substr({left}, 2), NULL "
+        + "UNION ALL SELECT substr(rest, instr(rest, char(1)) + 1), substr(rest, 1, instr(rest, char(1)) - 1) FROM path_split WHERE instr(rest, char(1)) > 0) "
+        + $"SELECT 1 FROM path_split WHERE k IS NOT NULL AND instr({right}, char(1) || k || char(1)) > 0)";
 }
 
 /// <summary>Runs compiled queries on the SQLite file; a timeout interrupts the statement inside SQLite.</summary>

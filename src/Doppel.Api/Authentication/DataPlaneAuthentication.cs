@@ -27,6 +27,7 @@ public static class DataPlaneAuthentication
     {
         ArgumentNullException.ThrowIfNull(keys);
         services.TryAddSingleton(keys);
+        services.TryAddSingleton(new BearerPrincipalCache());
         return services.AddAuthentication().AddTrustedBearer(Scheme, keys, Audiences);
     }
 
@@ -41,6 +42,8 @@ public static class DataPlaneAuthentication
         return builder.AddJwtBearer(scheme, options =>
         {
             options.MapInboundClaims = false;
+            // Nothing reads the token back from the authentication properties.
+            options.SaveToken = false;
 
             // Clients send one token with every request: check its signature once, not per request.
             options.TokenHandlers.Clear();

@@ -21,6 +21,7 @@ public sealed partial class DataPlaneMiddleware(
     InstanceCache instances,
     DataPlaneOptions options,
     ILogger<DataPlaneMiddleware> logger,
+    BearerPrincipalCache principals,
     DataPlaneAccess? access = null)
 {
     private const string PathPrefix = "/instances";
@@ -57,18 +58,25 @@ public sealed partial class DataPlaneMiddleware(
 
             context.Features.Set(new DataPlaneRequest(instance, Segments(context, prefixLength > 0 ? 2 : 0)));
 
-            var authentication = await context.AuthenticateAsync(DataPlaneAuthentication.Scheme).ConfigureAwait(false);
-            if (!authentication.Succeeded)
+            var authorization = context.Request.Headers.Authorization.ToString();
+            var accepted = principals.Find(authorization);
+            if (accepted is null)
             {
-                await ChallengeAsync(context, authentication).ConfigureAwait(false);
-                return;
+                var authentication = await context.AuthenticateAsync(DataPlaneAuthentication.Scheme).ConfigureAwait(false);
+                if (!authentication.Succeeded)
+                {
+                    await ChallengeAsync(context, authentication).ConfigureAwait(false);
+                    return;
+                }
+
+                accepted = principals.Remember(authorization, authentication.Principal);
             }
 
-            context.User = authentication.Principal;
+            context.User = accepted.Principal;
             CheckApiVersion(context);
             if (access is not null)
             {
-                await AuthorizeAsync(context, access, instance, name).ConfigureAwait(false);
+                await AuthorizeAsync(context, access, instance, name, accepted.Caller).ConfigureAwait(false);
             }
 
             await next(context).ConfigureAwait(false);
@@ -170,11 +178,11 @@ public sealed partial class DataPlaneMiddleware(
     /// Refuses the request unless a role assignment grants its data action (instances the control plane owns), with
     /// 404 for an instance not provisioned yet or a token of another tenant, 403 for a missing role.
     /// </summary>
-    private static async Task AuthorizeAsync(HttpContext context, DataPlaneAccess access, InstanceRecord instance, string name)
+    private static async Task AuthorizeAsync(HttpContext context, DataPlaneAccess access, InstanceRecord instance, string name, Principal? caller)
     {
         var request = DataPlaneRequest.Of(context);
         var action = DataPlaneActions.For(context.Request.Method, request.Segments);
-        var principal = PrincipalClaims.From(context.User) ?? new Principal(string.Empty, null, [], "(no oid)", false);
+        var principal = caller ?? new Principal(string.Empty, null, [], "(no oid)", false);
         var decision = await access.CheckAsync(instance, principal, action, context.RequestAborted).ConfigureAwait(false);
         switch (decision)
         {

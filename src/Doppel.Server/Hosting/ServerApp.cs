@@ -461,7 +461,8 @@ public static partial class ServerApp
             logging.Services.RemoveAll<ILoggerProvider>();
             logging.Services.AddSingleton<ILoggerProvider>(services => new BatchingConsoleLoggerProvider(
                 services.GetServices<ConsoleFormatter>().Single(f => f.Name == formatterName),
-                Console.OpenStandardOutput()));
+                Console.OpenStandardOutput(),
+                [typeof(RequestLogging).FullName!]));
         }
 
         // Every event inside a request carries the W3C trace id and span id of the request's activity.

@@ -36,19 +36,27 @@ internal sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportE
     private readonly Lock _writeLock = new();
     private readonly Thread _writer;
     private readonly StringBuilder _batch = new();
+    private readonly HashSet<string> _categoriesWithoutScopes;
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
     private int _pendingCount;
     private volatile bool _stopping;
 
-    public BatchingConsoleLoggerProvider(ConsoleFormatter formatter, Stream output)
+    public BatchingConsoleLoggerProvider(ConsoleFormatter formatter, Stream output, IEnumerable<string>? categoriesWithoutScopes = null)
     {
         _formatter = formatter;
         _output = output;
+        _categoriesWithoutScopes = new HashSet<string>(categoriesWithoutScopes ?? [], StringComparer.Ordinal);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Console log writer" };
         _writer.Start();
     }
 
-    public ILogger CreateLogger(string categoryName) => new BatchingConsoleLogger(this, categoryName);
+    /// <summary>
+    /// A logger for <paramref name="categoryName"/>. The events of a category given as without scopes are written
+    /// without the scopes around them (connection, request, trace): the request line carries its own traceparent,
+    /// and formatting the scopes was a fifth of its cost.
+    /// </summary>
+    public ILogger CreateLogger(string categoryName) =>
+        new BatchingConsoleLogger(this, categoryName, _categoriesWithoutScopes.Contains(categoryName));
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
@@ -61,12 +69,12 @@ internal sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportE
         _signal.Dispose();
     }
 
-    private void Append<TState>(in LogEntry<TState> entry)
+    private void Append<TState>(in LogEntry<TState> entry, bool withScopes)
     {
         var line = t_line ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var text = line.GetStringBuilder();
         text.Clear();
-        _formatter.Write(entry, _scopes, line);
+        _formatter.Write(entry, withScopes ? _scopes : null, line);
         if (text.Length == 0)
         {
             return;
@@ -127,7 +135,7 @@ internal sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportE
         }
     }
 
-    private sealed class BatchingConsoleLogger(BatchingConsoleLoggerProvider provider, string category) : ILogger
+    private sealed class BatchingConsoleLogger(BatchingConsoleLoggerProvider provider, string category, bool withoutScopes) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => provider._scopes.Push(state);
@@ -141,7 +149,7 @@ internal sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportE
                 return;
             }
 
-            provider.Append(new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter));
+            provider.Append(new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter), !withoutScopes);
         }
     }
 }

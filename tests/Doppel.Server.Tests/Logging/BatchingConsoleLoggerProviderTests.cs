@@ -48,6 +48,27 @@ public sealed partial class BatchingConsoleLoggerProviderTests
     }
 
     [Fact]
+    public void Events_of_a_category_without_scopes_leave_out_the_scopes_around_them_and_other_categories_keep_them()
+    {
+        using var output = new MemoryStream();
+        var provider = new BatchingConsoleLoggerProvider(SimpleFormatter(includeScopes: true), output, ["Doppel.Requests"]);
+        var requests = provider.CreateLogger("Doppel.Requests");
+        var other = provider.CreateLogger("Doppel.Other");
+
+        using (other.BeginScope("connection 42"))
+        {
+            LogHappened(requests, "request");
+            LogHappened(other, "other");
+        }
+
+        provider.Dispose();
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("warn: Doppel.Requests[6001] the request happened", lines[0]);
+        Assert.Equal("warn: Doppel.Other[6001] => connection 42 the other happened", lines[1]);
+    }
+
+    [Fact]
     public async Task An_event_reaches_the_output_soon_without_waiting_for_more()
     {
         using var output = new MemoryStream();
@@ -81,10 +102,11 @@ public sealed partial class BatchingConsoleLoggerProviderTests
         }
     }
 
-    private static ConsoleFormatter SimpleFormatter() =>
+    private static ConsoleFormatter SimpleFormatter(bool includeScopes = false) =>
         new ServiceCollection()
             .AddLogging(logging => logging.AddSimpleConsole(simple =>
             {
+                simple.IncludeScopes = includeScopes;
                 simple.SingleLine = true;
                 simple.ColorBehavior = LoggerColorBehavior.Disabled;
             }))

@@ -62,6 +62,12 @@ public interface ISqlDialect
     /// </summary>
     string KindedComparison(string kindTest, string comparison, bool truthOnly) => $"CASE WHEN {kindTest} THEN {comparison} END";
 
+    /// <summary>
+    /// True when a later page of a query in (model, id) order is better read as two index ranges (the rest of the
+    /// first model, then the later models) than as one row-value range over the IS_OF_MODEL list.
+    /// </summary>
+    bool PagesModelsInTwoParts => false;
+
     /// <summary>The parameter value of a list of strings, for <see cref="InList"/>.</summary>
     object StringList(IReadOnlyList<string> values);
 

@@ -43,7 +43,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             instance = Parameter(page.InstanceId);
             var conditionWriter = new ConditionWriter(dialect, this);
             var keys = query.KeyCollections.SelectMany(KeyColumns).ToList();
-            if (ModelOrdered())
+            var modelOrdered = ModelOrdered();
+            if (modelOrdered)
             {
                 // IS_OF_MODEL narrows the twins to some models: rows then come in (model, id) order, which the
                 // (instance_id, model_id, id) index gives without a sort, instead of id order, which would read
@@ -76,6 +77,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var where = new List<string>();
             var ctes = new List<string>();
             var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter).Write(query.Match, query.Where, where, ctes);
+            var whereAt = where.Count;
             if (query.Where is not null)
             {
                 where.Add(conditionWriter.Condition(query.Where, truthOnly: true));
@@ -104,6 +106,11 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     throw new ArgumentException("The continuation key does not fit the query.", nameof(page));
                 }
 
+                if (modelOrdered && !query.Distinct && dialect.PagesModelsInTwoParts)
+                {
+                    return ModelOrderedPage(text, keys, outputSql, outputs, from, where, whereAt, conditionWriter, after);
+                }
+
                 where.Add(keys.Count == 1
                     ? $"{keys[0]} > {Parameter(after[0])}"
                     : $"({string.Join(", ", keys)}) > ({string.Join(", ", after.Select(k => Parameter(k)))})");
@@ -124,6 +131,52 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             text.Append(OrderAndPage(order, rowKey));
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
         }
+
+        /// <summary>
+        /// A later page of a query in (model, id) order, as two parts in one statement: the rest of the page's first
+        /// model (<c>model_id = m</c> and the keys after the last row's), then the models after it (the IS_OF_MODEL
+        /// lists cut to the ids after <c>m</c>), merged in key order. Each part is an index range that starts where
+        /// the page does. The single condition <c>(model_id, id) &gt; (m, id)</c> let SQLite seek each model of the
+        /// IS_OF_MODEL list and filter out the rows before the key, so page n of a model read n pages of its rows.
+        /// </summary>
+        /// <remarks>
+        /// Cutting the lists in C# is right because model ids are DTMIs, which are ASCII: ordinal order is the
+        /// database's byte order. Every IS_OF_MODEL on the first collection may be cut, nested ones included: the
+        /// second part holds only rows of models after <c>m</c>, where a model is in a list exactly when it is in
+        /// its cut.
+        /// </remarks>
+        private SqlStatement ModelOrderedPage(
+            StringBuilder text, List<string> keys, List<string> outputSql, List<OutputColumn> outputs, string from,
+            List<string> where, int whereAt, ConditionWriter conditions, IReadOnlyList<string> after)
+        {
+            var columns = string.Join(", ", keys.Concat(outputSql));
+            var restOfModel = new List<string>(where) { $"{keys[0]} = {Parameter(after[0])}" };
+            restOfModel.Add(keys.Count == 2
+                ? $"{keys[1]} > {Parameter(after[1])}"
+                : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
+
+            // The later part: the same conditions, with the WHERE condition (at whereAt; a model-ordered query has
+            // one) written again with the IS_OF_MODEL lists cut.
+            var laterModels = new List<string>(where);
+            ModelsAfter = after[0];
+            laterModels[whereAt] = conditions.Condition(query.Where!, truthOnly: true);
+            ModelsAfter = null;
+
+            text.Append("SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", restOfModel.Select(Parenthesize))
+                .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
+                .Append(" ORDER BY ").AppendJoin(", ", Enumerable.Range(1, keys.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)))
+                .Append(" LIMIT ").Append(page.Limit.ToString(CultureInfo.InvariantCulture));
+            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
+        }
+
+        /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids after this one (<see cref="ModelOrderedPage"/>).</summary>
+        public string? ModelsAfter { get; private set; }
+
+        /// <summary>The models of an IS_OF_MODEL on <paramref name="collection"/>, cut by <see cref="ModelsAfter"/>.</summary>
+        public IReadOnlyList<string> Models(BoundSource collection, IReadOnlyList<string> ids) =>
+            ModelsAfter is { } first && collection == query.Collections[0]
+                ? ids.Where(id => string.CompareOrdinal(id, first) > 0).ToList()
+                : ids;
 
         /// <summary>
         /// True when a DISTINCT query's rows can be made distinct by grouping on the keys: when every table the outputs
@@ -275,14 +328,20 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             CompareCondition c => Compare(c.Operator, Value(c.Left), Value(c.Right), truthOnly),
             InCondition i => In(Value(i.Value), i.Items),
             TypeCondition t => TypeTest(Value(t.Value), t.Kinds),
-            ModelCondition m => m.ModelIds.Count == 0
-                ? dialect.False
-                : dialect.InList($"{Writer.Table(m.Collection)}.model_id", writer.Parameter(dialect.StringList(m.ModelIds))),
+            ModelCondition m => Models(m),
             StringCondition s => StringTest(s),
             ArrayContainsCondition a => ArrayContains(Value(a.Array), a.Item),
             TruthCondition t => Truth(Value(t.Value)),
             _ => throw new InvalidOperationException($"Unknown condition {condition.GetType().Name}."),
         };
+
+        private string Models(ModelCondition condition)
+        {
+            var ids = writer.Models(condition.Collection, condition.ModelIds);
+            return ids.Count == 0
+                ? dialect.False
+                : dialect.InList($"{Writer.Table(condition.Collection)}.model_id", writer.Parameter(dialect.StringList(ids)));
+        }
 
         /// <summary>
         /// The SQL terms of one ORDER BY key: the value's type rank (undefined, null, boolean, number, string,

@@ -96,6 +96,10 @@ internal sealed class SqliteQueryDialect : ISqlDialect
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    // SQLite seeks each model of an IS_OF_MODEL list and would filter the page's (model, id) range row by row,
+    // reading every earlier row of the page's model; two parts merged in order start each read where the page does.
+    public bool PagesModelsInTwoParts => true;
+
     public string InList(string column, string listParameter) => $"{column} IN (SELECT value FROM json_each({listParameter}))";
 
     public string TypedParameter(string parameter, JsonKind kind) => kind == JsonKind.Null ? "NULL" : parameter;

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Doppel.Twins.Query;
 
@@ -16,7 +18,7 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
 
     public string Encode(string instanceId)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(Version, Query, [.. After], Remaining, Offset));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new ContinuationPayload(Version, Query, [.. After], Remaining, Offset), ContinuationJson.Default.ContinuationPayload);
         return Base64Url(payload) + "." + Base64Url(Sign(instanceId, payload));
     }
 
@@ -36,7 +38,7 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
 
         try
         {
-            var value = JsonSerializer.Deserialize<Payload>(payload);
+            var value = JsonSerializer.Deserialize(payload, ContinuationJson.Default.ContinuationPayload);
             return value is { V: Version, Q: not null, K: not null, O: >= 0 } && value.K.All(k => k is not null)
                 ? new ContinuationToken(value.Q, value.K, value.R, value.O)
                 : null;
@@ -47,9 +49,12 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
         }
     }
 
+    // Every page signs (and every later page checks) a token: the key of each instance is derived once.
+    private static readonly ConcurrentDictionary<string, byte[]> Keys = new(StringComparer.Ordinal);
+
     private static byte[] Sign(string instanceId, byte[] payload)
     {
-        var key = SHA256.HashData(Encoding.UTF8.GetBytes("doppel/query-continuation/" + instanceId));
+        var key = Keys.GetOrAdd(instanceId, id => SHA256.HashData(Encoding.UTF8.GetBytes("doppel/query-continuation/" + id)));
         return HMACSHA256.HashData(key, payload);
     }
 
@@ -69,5 +74,11 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
         return false;
     }
 
-    private sealed record Payload(int V, string Q, string[] K, int? R, long O);
 }
+
+/// <summary>A continuation token's signed content, in short names to keep tokens short.</summary>
+internal sealed record ContinuationPayload(int V, string Q, string[] K, int? R, long O);
+
+/// <summary>The token's JSON, written by the source generator (no reflection on each page).</summary>
+[JsonSerializable(typeof(ContinuationPayload))]
+internal sealed partial class ContinuationJson : JsonSerializerContext;

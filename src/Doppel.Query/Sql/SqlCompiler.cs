@@ -134,33 +134,29 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
         /// <summary>
         /// A later page of a query in (model, id) order, as two parts in one statement: the rest of the page's first
-        /// model (<c>model_id = m</c> and the keys after the last row's), then the models after it (the IS_OF_MODEL
-        /// lists cut to the ids after <c>m</c>), merged in key order. Each part is an index range that starts where
-        /// the page does. The single condition <c>(model_id, id) &gt; (m, id)</c> let SQLite seek each model of the
-        /// IS_OF_MODEL list and filter out the rows before the key, so page n of a model read n pages of its rows.
+        /// model <c>m</c> (the IS_OF_MODEL lists cut to <c>m</c>, and the keys after the last row's), then the models
+        /// after it (the lists cut to the ids after <c>m</c>), merged in key order. Each part is an index range that
+        /// starts where the page does. The single condition <c>(model_id, id) &gt; (m, id)</c> let SQLite seek each
+        /// model of the IS_OF_MODEL list and filter out the rows before the key, so page n of a model read n pages of
+        /// its rows.
         /// </summary>
         /// <remarks>
         /// Cutting the lists in C# is right because model ids are DTMIs, which are ASCII: ordinal order is the
-        /// database's byte order. Every IS_OF_MODEL on the first collection may be cut, nested ones included: the
-        /// second part holds only rows of models after <c>m</c>, where a model is in a list exactly when it is in
-        /// its cut.
+        /// database's byte order. Every IS_OF_MODEL on the first collection may be cut, nested ones included: each
+        /// part holds only rows of the models its cut keeps, and such a row's model is in a list exactly when it is in
+        /// the list's cut.
         /// </remarks>
         private SqlStatement ModelOrderedPage(
             StringBuilder text, List<string> keys, List<string> outputSql, List<OutputColumn> outputs, string from,
             List<string> where, int whereAt, ConditionWriter conditions, IReadOnlyList<string> after)
         {
+            var first = after[0];
             var columns = string.Join(", ", keys.Concat(outputSql));
-            var restOfModel = new List<string>(where) { $"{keys[0]} = {Parameter(after[0])}" };
+            var restOfModel = Recut(where, whereAt, conditions, id => string.Equals(id, first, StringComparison.Ordinal));
             restOfModel.Add(keys.Count == 2
                 ? $"{keys[1]} > {Parameter(after[1])}"
                 : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
-
-            // The later part: the same conditions, with the WHERE condition (at whereAt; a model-ordered query has
-            // one) written again with the IS_OF_MODEL lists cut.
-            var laterModels = new List<string>(where);
-            ModelsAfter = after[0];
-            laterModels[whereAt] = conditions.Condition(query.Where!, truthOnly: true);
-            ModelsAfter = null;
+            var laterModels = Recut(where, whereAt, conditions, id => string.CompareOrdinal(id, first) > 0);
 
             text.Append("SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", restOfModel.Select(Parenthesize))
                 .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
@@ -169,14 +165,22 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
         }
 
-        /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids after this one (<see cref="ModelOrderedPage"/>).</summary>
-        public string? ModelsAfter { get; private set; }
+        /// <summary>The conditions with the WHERE condition (at <paramref name="whereAt"/>) written again with the IS_OF_MODEL lists of the first collection cut by <paramref name="keep"/>.</summary>
+        private List<string> Recut(List<string> where, int whereAt, ConditionWriter conditions, Func<string, bool> keep)
+        {
+            var result = new List<string>(where);
+            ModelFilter = keep;
+            result[whereAt] = conditions.Condition(query.Where!, truthOnly: true);
+            ModelFilter = null;
+            return result;
+        }
 
-        /// <summary>The models of an IS_OF_MODEL on <paramref name="collection"/>, cut by <see cref="ModelsAfter"/>.</summary>
+        /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids it accepts (<see cref="ModelOrderedPage"/>).</summary>
+        private Func<string, bool>? ModelFilter { get; set; }
+
+        /// <summary>The models of an IS_OF_MODEL on <paramref name="collection"/>, cut by <see cref="ModelFilter"/>.</summary>
         public IReadOnlyList<string> Models(BoundSource collection, IReadOnlyList<string> ids) =>
-            ModelsAfter is { } first && collection == query.Collections[0]
-                ? ids.Where(id => string.CompareOrdinal(id, first) > 0).ToList()
-                : ids;
+            ModelFilter is { } keep && collection == query.Collections[0] ? ids.Where(keep).ToList() : ids;
 
         /// <summary>
         /// True when a DISTINCT query's rows can be made distinct by grouping on the keys: when every table the outputs
@@ -338,9 +342,15 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         private string Models(ModelCondition condition)
         {
             var ids = writer.Models(condition.Collection, condition.ModelIds);
-            return ids.Count == 0
-                ? dialect.False
-                : dialect.InList($"{Writer.Table(condition.Collection)}.model_id", writer.Parameter(dialect.StringList(ids)));
+            var column = $"{Writer.Table(condition.Collection)}.model_id";
+            return ids.Count switch
+            {
+                0 => dialect.False,
+                // One model (a model without subtypes, an exact test, a page's first model): a plain equality, which
+                // the index takes directly, without building a list.
+                1 => $"{column} = {writer.Parameter(ids[0])}",
+                _ => dialect.InList(column, writer.Parameter(dialect.StringList(ids))),
+            };
         }
 
         /// <summary>

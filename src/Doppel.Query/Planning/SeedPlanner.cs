@@ -56,8 +56,13 @@ public static class SeedPlanner
         return read.Count == 1 && read.Contains(source);
     }
 
-    private static void Sources(BoundCondition condition, HashSet<BoundSource> read)
+    /// <summary>
+    /// Adds the collections <paramref name="condition"/> reads to <paramref name="read"/>. An unknown condition
+    /// throws rather than reading nothing: the SQL compiler leaves out the twins no condition reads.
+    /// </summary>
+    public static void Sources(BoundCondition condition, HashSet<BoundSource> read)
     {
+        ArgumentNullException.ThrowIfNull(read);
         switch (condition)
         {
             case AndCondition a:
@@ -94,11 +99,17 @@ public static class SeedPlanner
             case TruthCondition t:
                 Add(t.Value, read);
                 break;
+            case ConstantCondition:
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown condition {condition?.GetType().Name}.");
         }
     }
 
-    private static void Add(BoundValue value, HashSet<BoundSource> read)
+    /// <summary>Adds the collection <paramref name="value"/> reads, if any, to <paramref name="read"/>.</summary>
+    public static void Add(BoundValue value, HashSet<BoundSource> read)
     {
+        ArgumentNullException.ThrowIfNull(read);
         switch (value)
         {
             case ColumnValue c:
@@ -110,6 +121,10 @@ public static class SeedPlanner
             case CollectionValue c:
                 read.Add(c.Collection);
                 break;
+            case LiteralValue:
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown value {value?.GetType().Name}.");
         }
     }
 }

@@ -38,9 +38,17 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         private readonly Dictionary<string, string> literalParameters = new(StringComparer.Ordinal);
         private string instance = null!;
 
+        /// <summary>The MATCH nodes whose twins are not joined, with the SQL of their ids (<see cref="UnjoinedTwins"/>).</summary>
+        private Dictionary<BoundSource, string> unjoined = [];
+
         public SqlStatement Write()
         {
             instance = Parameter(page.InstanceId);
+            if (query.Match is not null)
+            {
+                unjoined = UnjoinedTwins.Find(query);
+            }
+
             var conditionWriter = new ConditionWriter(dialect, this);
             var keys = query.KeyCollections.SelectMany(KeyColumns).ToList();
             var modelOrdered = ModelOrdered();
@@ -76,7 +84,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var order = query.OrderBy.SelectMany(conditionWriter.OrderTerms).ToList();
             var where = new List<string>();
             var ctes = new List<string>();
-            var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter).Write(query.Match, query.Where, where, ctes);
+            var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter, unjoined).Write(query.Match, query.Where, where, ctes);
             var whereAt = where.Count;
             if (query.Where is not null)
             {
@@ -272,8 +280,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
         public static string TableName(BoundSource source) => source.Kind == CollectionKind.Twin ? "twins" : "relationships";
 
-        private static IEnumerable<string> KeyColumns(BoundSource source) => source.Kind == CollectionKind.Twin
-            ? [$"{Table(source)}.id"]
+        private IEnumerable<string> KeyColumns(BoundSource source) => source.Kind == CollectionKind.Twin
+            ? [unjoined.GetValueOrDefault(source) ?? $"{Table(source)}.id"]
             : [$"{Table(source)}.source_id", $"{Table(source)}.id"];
 
         private (string Sql, OutputKind Kind) Projection(BoundValue value) => value switch
@@ -551,7 +559,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     /// The FROM of a MATCH: single-hop edges as joins, longer ones as recursive traversals seeded from the twins
     /// the WHERE clause already narrows down (<see cref="SeedPlanner"/>).
     /// </summary>
-    private sealed class MatchWriter(ISqlDialect dialect, Writer writer, ConditionWriter conditions)
+    private sealed class MatchWriter(ISqlDialect dialect, Writer writer, ConditionWriter conditions, Dictionary<BoundSource, string> unjoined)
     {
         private readonly Dictionary<int, string> candidateCache = [];
         private SeedPlan plan = null!;
@@ -578,7 +586,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             for (var i = 0; i < match.Edges.Count; i++)
             {
                 var edge = match.Edges[i];
-                var a = Writer.Table(match.Nodes[i]);
+                var a = Id(match.Nodes[i]);
                 var b = Writer.Table(match.Nodes[i + 1]);
                 if (edge.SingleHop)
                 {
@@ -586,18 +594,17 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     sql.Append(CultureInfo.InvariantCulture, $" JOIN relationships {r} ON {r}.instance_id = {writer.Instance} AND ");
                     sql.Append(edge.Direction switch
                     {
-                        EdgeDirection.Right => $"{r}.source_id = {a}.id",
-                        EdgeDirection.Left => $"{r}.target_id = {a}.id",
-                        _ => $"({r}.source_id = {a}.id OR {r}.target_id = {a}.id)",
+                        EdgeDirection.Right => $"{r}.source_id = {a}",
+                        EdgeDirection.Left => $"{r}.target_id = {a}",
+                        _ => $"({r}.source_id = {a} OR {r}.target_id = {a})",
                     });
                     sql.Append(Names(r, edge.Names));
-                    sql.Append(CultureInfo.InvariantCulture, $" JOIN twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = ");
-                    sql.Append(edge.Direction switch
+                    // A node nobody reads is not joined: the foreign key vouches for its twin (UnjoinedTwins).
+                    if (!unjoined.ContainsKey(match.Nodes[i + 1]))
                     {
-                        EdgeDirection.Right => $"{r}.target_id",
-                        EdgeDirection.Left => $"{r}.source_id",
-                        _ => $"CASE WHEN {r}.source_id = {a}.id THEN {r}.target_id ELSE {r}.source_id END",
-                    });
+                        sql.Append(CultureInfo.InvariantCulture, $" JOIN twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {UnjoinedTwins.FarEnd(edge, a)}");
+                    }
+
                     continue;
                 }
 
@@ -612,13 +619,16 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 // can be told not to take one of theirs again; otherwise (the common lone walk from a $dtId) only its
                 // distinct ends matter, and keeping them few keeps the joins after it cheap.
                 var ends = singleHops.Count > 0 || walkCount > 1 ? "s, n, p" : "DISTINCT s, n";
-                sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT {ends} FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}.id")
+                sql.Append(CultureInfo.InvariantCulture, $" {join} (SELECT {ends} FROM {cte} WHERE d >= {writer.Parameter((long)edge.MinHops)}) {v} ON {v}.{(forward ? "s" : "n")} = {a}")
                    .Append(CultureInfo.InvariantCulture, $" {join} twins {b} ON {b}.instance_id = {writer.Instance} AND {b}.id = {v}.{(forward ? "n" : "s")}");
             }
 
             NoRelationshipTwice(walks, singleHops, where);
             return sql.ToString();
         }
+
+        /// <summary>The SQL of a node's twin id: its joined twin's column, or the relationship end that holds it.</summary>
+        private string Id(BoundSource node) => unjoined.GetValueOrDefault(node) ?? $"{Writer.Table(node)}.id";
 
         /// <summary>
         /// One path never uses a relationship twice: the single-hop relationships of the pattern differ, no walk takes
@@ -763,6 +773,77 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 EdgeDirection.Left => $"SELECT x.source_id AS id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
                 _ => $"SELECT x.target_id AS id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.source_id IN ({start}){names} UNION SELECT x.source_id FROM relationships x WHERE x.instance_id = {writer.Instance} AND x.target_id IN ({start}){names}",
             };
+        }
+    }
+
+    /// <summary>
+    /// The MATCH nodes whose twins a statement need not join: a node that nothing reads (not selected, not in the
+    /// WHERE clause, IS_OF_MODEL or ORDER BY) adds to a row only its id, and its id is the end of an adjacent
+    /// relationship. Leaving out its <c>JOIN twins</c> saves a lookup by primary key per row of every hop.
+    /// This is safe because the schema makes every relationship's ends exist: <c>relationships (instance_id,
+    /// source_id)</c> and <c>(instance_id, target_id)</c> are foreign keys to <c>twins (instance_id, id)</c> on both
+    /// engines (migration 2; SQLite enforces them on every connection, <c>ForeignKeys = true</c>), which is also why
+    /// deleting a twin with relationships is refused. Joined on its primary key, the twin at a relationship's end is
+    /// therefore exactly one row whose id equals that end: the join never dropped nor repeated a row.
+    /// Only nodes between single-hop edges (or after the last one) are left out: a walk's joins stay as the seed
+    /// planner ordered them. The first node stays too, as the statement's FROM.
+    /// </summary>
+    private static class UnjoinedTwins
+    {
+        public static Dictionary<BoundSource, string> Find(BoundQuery query)
+        {
+            var match = query.Match!;
+            var read = Read(query);
+            var ids = new Dictionary<BoundSource, string>();
+            for (var i = 1; i < match.Nodes.Count; i++)
+            {
+                var node = match.Nodes[i];
+                var between = match.Edges[i - 1].SingleHop && (i == match.Edges.Count || match.Edges[i].SingleHop);
+                if (between && !read.Contains(node))
+                {
+                    var previous = match.Nodes[i - 1];
+                    ids[node] = FarEnd(match.Edges[i - 1], ids.GetValueOrDefault(previous) ?? $"{Writer.Table(previous)}.id");
+                }
+            }
+
+            return ids;
+        }
+
+        /// <summary>
+        /// The SQL of the twin id a single-hop edge reaches from the node whose id is <paramref name="near"/>. An
+        /// undirected edge reaches the end that is not the near node (a self-loop, the near node itself).
+        /// </summary>
+        public static string FarEnd(BoundEdge edge, string near)
+        {
+            var r = Writer.Table(edge.Relationship!);
+            return edge.Direction switch
+            {
+                EdgeDirection.Right => $"{r}.target_id",
+                EdgeDirection.Left => $"{r}.source_id",
+                _ => $"CASE WHEN {r}.source_id = {near} THEN {r}.target_id ELSE {r}.source_id END",
+            };
+        }
+
+        /// <summary>The collections the selected values, the WHERE clause and the ORDER BY read.</summary>
+        private static HashSet<BoundSource> Read(BoundQuery query)
+        {
+            var read = new HashSet<BoundSource>();
+            if (query.DocumentCollection is not null)
+            {
+                read.Add(query.DocumentCollection);
+            }
+
+            foreach (var value in query.Projections.Select(p => p.Value).Concat(query.OrderBy.Select(o => o.Value)))
+            {
+                SeedPlanner.Add(value, read);
+            }
+
+            if (query.Where is not null)
+            {
+                SeedPlanner.Sources(query.Where, read);
+            }
+
+            return read;
         }
     }
 }

@@ -12,14 +12,22 @@ public abstract class QueryStoreContractTests : DataPlaneContractTests
 {
     private static readonly RelationshipLimits Roomy = new(null, 1000, 1000);
 
-    private async Task<IReadOnlyList<object?[]>> RunAsync(string query, TimeSpan? timeout = null, string? instanceId = null)
+    private async Task<IReadOnlyList<object?[]>> RunAsync(string query, TimeSpan? timeout = null, string? instanceId = null) =>
+        await Data.Query.ReadAsync(Compile(query, instanceId), timeout ?? TimeSpan.FromSeconds(30), CancellationToken.None);
+
+    private SqlStatement Compile(string query, string? instanceId = null)
     {
         var parsed = new QueryParser().Parse(query);
         Assert.True(parsed.Succeeded, parsed.Error?.Message);
         var bound = new QueryBinder().Bind(parsed.Query!, new NoModels());
         Assert.True(bound.Succeeded, bound.Error?.Message);
-        var statement = new SqlCompiler(Data.Query.Dialect).Compile(bound.Query!, new SqlPageRequest(instanceId ?? InstanceId, null, 100));
-        return await Data.Query.ReadAsync(statement, timeout ?? TimeSpan.FromSeconds(30), CancellationToken.None);
+        return new SqlCompiler(Data.Query.Dialect).Compile(bound.Query!, new SqlPageRequest(instanceId ?? InstanceId, null, 100));
+    }
+
+    private async Task RelateAsync(string source, string id, string target)
+    {
+        var relationship = new StoredRelationship(source, id, target, "near", "W/\"1\"", $$"""{"$relationshipId":"{{id}}"}""");
+        Assert.Equal(StoreWriteOutcome.Written, await Data.Relationships.WriteAsync(InstanceId, relationship, StoreWriteMode.CreateOnly, null, Roomy, Change(), CancellationToken.None));
     }
 
     private async Task WriteTwinAsync(string instanceId, string id, string json)
@@ -90,6 +98,40 @@ public abstract class QueryStoreContractTests : DataPlaneContractTests
         Assert.True(stoppedAfter < TimeSpan.FromSeconds(10), $"stopped only after {stoppedAfter}");
         Assert.Equal((long)count, after[0][0]);
     }
+
+    [SkippableFact]
+    public async Task A_MATCH_joins_the_twins_of_only_the_nodes_it_reads_and_still_finds_every_path()
+    {
+        await OpenAsync();
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            await WriteTwinAsync(InstanceId, id, $$"""{"$dtId":"{{id}}","v":1}""");
+        }
+
+        // a→b→c→d, a→e→c (two paths to d), and e→a (a third path, a→e→a→b, and a way back for undirected hops).
+        await RelateAsync("a", "ab", "b");
+        await RelateAsync("b", "bc", "c");
+        await RelateAsync("c", "cd", "d");
+        await RelateAsync("a", "ae", "e");
+        await RelateAsync("e", "ec", "c");
+        await RelateAsync("e", "ea", "a");
+        const string path = "MATCH (a)-[:near]->(b)-[:near]->(c)-[:near]->(d) WHERE a.$dtId = 'a'";
+
+        var unread = Compile($"SELECT d FROM DIGITALTWINS {path}");
+        var middleRead = Compile($"SELECT d FROM DIGITALTWINS {path} AND b.v = 1");
+        var rows = await RunAsync($"SELECT b.$dtId AS b, d.$dtId AS d FROM DIGITALTWINS {path}");
+        var undirected = await RunAsync("SELECT c.$dtId FROM DIGITALTWINS MATCH (a)-[:near]-(b)-[:near]-(c) WHERE a.$dtId = 'b'");
+        var count = await RunAsync($"SELECT COUNT() FROM DIGITALTWINS {path}");
+
+        // The FROM twins a and the selected d; b and c only by their relationships' ends.
+        Assert.Equal(2, Occurrences(unread.Text, "twins c"));
+        Assert.Equal(3, Occurrences(middleRead.Text, "twins c"));
+        Assert.Equal([("b", "d"), ("e", "b"), ("e", "d")], rows.Select(r => ((string)r[^2]!, (string)r[^1]!)).Order());
+        Assert.Equal(["d", "e", "e"], undirected.Select(r => (string)r[^1]!).Order());
+        Assert.Equal(3L, count[0][0]);
+    }
+
+    private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
 
     private sealed class NoModels : IQueryModelFacts
     {

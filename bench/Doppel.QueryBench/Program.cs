@@ -57,7 +57,7 @@ await using (var cache = sql.CreateCommand())
 
 string Family(string root) => JsonSerializer.Serialize(BuildingGraph.Family(modelSet, root));
 var level = BuildingGraph.LevelId(7, 4);
-var equipmentPages = await PagesAsync($"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{BuildingGraph.Equipment}')", 100, 5);
+var equipmentPages = await PagesAsync($"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, '{BuildingGraph.Equipment}')", 100, 25);
 
 var cases = new List<Case>
 {
@@ -92,7 +92,7 @@ var cases = new List<Case>
         Sql("SELECT COUNT(*) FROM twins WHERE instance_id = $i AND model_id IN (SELECT value FROM json_each($models))", ("$models", Family(BuildingGraph.Room)))),
 };
 
-foreach (var page in new[] { 1, 2, 5 })
+foreach (var page in new[] { 1, 2, 5, 12, 25 })
 {
     var (token, after) = equipmentPages[page - 1];
     cases.Add(new($"IS_OF_MODEL(Equipment) page {page} of 100 rows", null,

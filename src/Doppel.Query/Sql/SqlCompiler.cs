@@ -11,7 +11,11 @@ namespace Doppel.Query.Sql;
 /// <param name="After">The key of the last row already returned, or null for the first page.</param>
 /// <param name="Limit">Most rows to return (the compiler adds none: the caller asks one more to know if a page follows).</param>
 /// <param name="Offset">Rows to skip: how ORDER BY queries page (their order is not a key order).</param>
-public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? After, int Limit, long Offset = 0);
+public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? After, int Limit, long Offset = 0)
+{
+    /// <summary>The one row whose key the caller reads (where the next page continues); null: every row's.</summary>
+    public int? KeyRow { get; init; }
+}
 
 /// <summary>
 /// Turns a <see cref="BoundQuery"/> into one SQL statement for a dialect. Rows come back ordered by their key
@@ -137,7 +141,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             }
 
             text.Append(OrderAndPage(order, rowKey));
-            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
+            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
         }
 
         /// <summary>
@@ -170,7 +174,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                 .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
                 .Append(" ORDER BY ").AppendJoin(", ", Enumerable.Range(1, keys.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)))
                 .Append(" LIMIT ").Append(page.Limit.ToString(CultureInfo.InvariantCulture));
-            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs);
+            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
         }
 
         /// <summary>The conditions with the WHERE condition (at <paramref name="whereAt"/>) written again with the IS_OF_MODEL lists of the first collection cut by <paramref name="keep"/>.</summary>
@@ -244,6 +248,8 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         }
 
         private static string Parenthesize(string condition) => "(" + condition + ")";
+
+
 
         public string Instance => instance;
 

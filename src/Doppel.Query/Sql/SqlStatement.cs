@@ -21,4 +21,14 @@ public sealed record OutputColumn(string? Name, OutputKind Kind);
 /// columns (the row's key, in the order rows come back; the continuation point) followed by
 /// <see cref="Outputs"/>.
 /// </summary>
-public sealed record SqlStatement(string Text, IReadOnlyList<KeyValuePair<string, object?>> Parameters, int KeyColumns, IReadOnlyList<OutputColumn> Outputs);
+public sealed record SqlStatement(string Text, IReadOnlyList<KeyValuePair<string, object?>> Parameters, int KeyColumns, IReadOnlyList<OutputColumn> Outputs)
+{
+    /// <summary>
+    /// The one row (0-based) whose key columns the caller reads: the last row of the page, where the next page
+    /// continues; the store may leave the key columns of the other rows null. Null: every row's keys are read.
+    /// </summary>
+    public int? KeyRow { get; init; }
+
+    /// <summary>True when the key columns of row <paramref name="index"/> are to be read.</summary>
+    public bool ReadsKeysOf(int index) => KeyRow is not { } only || only == index;
+}

@@ -121,7 +121,8 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
                 {
                     // Columns after the outputs (ORDER BY terms) are for the database only.
                     var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-                    for (var i = 0; i < row.Length; i++)
+                    // The key columns only where the caller reads them (the page's last row).
+                    for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
                     {
                         row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetValue(i) is int n ? (long)n : reader.GetString(i);
                     }

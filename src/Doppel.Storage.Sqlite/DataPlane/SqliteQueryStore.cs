@@ -167,7 +167,9 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
                 {
                     // Columns after the outputs (ORDER BY terms) are for the database only.
                     var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-                    for (var i = 0; i < row.Length; i++)
+                    // The key columns only where the caller reads them (the page's last row): each is a string made
+                    // from SQLite's text, and a MATCH row has one per twin of the pattern.
+                    for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
                     {
                         // One GetValue per column (each reader call is a call into SQLite): integers stay numbers,
                         // everything else is read as text.

@@ -86,7 +86,9 @@ public sealed class QueryService(IDataPlaneStore store, ModelService models, Dat
         // ORDER BY (a Doppel extension) pages by position; every other query continues after the last row's key.
         var ordered = query.OrderBy.Count > 0;
         var offset = continuation?.Offset ?? 0;
-        var statement = compiler.Compile(query, new SqlPageRequest(instanceId, ordered ? null : continuation?.After, limit + 1, offset));
+        // One row more than the page, to know whether a page follows; the next page continues after the page's last
+        // row, the only one whose key is read.
+        var statement = compiler.Compile(query, new SqlPageRequest(instanceId, ordered ? null : continuation?.After, limit + 1, offset) { KeyRow = limit - 1 });
         IReadOnlyList<object?[]> rows = limit == 0 && query.Shape != SelectShape.Count
             ? []
             : await ReadAsync(statement, cancellationToken).ConfigureAwait(false);

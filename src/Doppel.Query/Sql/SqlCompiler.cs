@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Doppel.Query.Ast;
 using Doppel.Query.Binding;
@@ -27,16 +29,49 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     /// <summary>The dialect this compiler writes.</summary>
     public ISqlDialect Dialect { get; } = dialect ?? throw new ArgumentNullException(nameof(dialect));
 
+    // The IS_OF_MODEL lists of bound queries (which the caller keeps and asks again, page after page), each with the
+    // dialect's parameter value of the list and of its cuts: a list of a few hundred model ids took longer to write
+    // as a parameter on every call than SQLite took to read the page.
+    private readonly ConditionalWeakTable<IReadOnlyList<string>, ConcurrentDictionary<ModelCut, ModelList>> modelLists = new();
+
     /// <summary>Compiles <paramref name="query"/> for one page (or, for COUNT, the one row).</summary>
     public SqlStatement Compile(BoundQuery query, SqlPageRequest page)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(page);
-        return new Writer(Dialect, query, page).Write();
+        return new Writer(Dialect, query, page, this).Write();
     }
 
+    /// <summary>The models of <paramref name="ids"/> that <paramref name="cut"/> keeps, with their parameter value, remembered.</summary>
+    private ModelList ListOf(IReadOnlyList<string> ids, ModelCut cut) =>
+        modelLists.GetOrCreateValue(ids).GetOrAdd(cut, c =>
+        {
+            var kept = c.Kept(ids);
+            return new ModelList(kept, kept.Count > 1 ? Dialect.StringList(kept) : null);
+        });
+
+    /// <summary>Which models of an IS_OF_MODEL list a part of a later page keeps: all, the page's first model, or those after it.</summary>
+    private readonly record struct ModelCut(string? First, bool OnlyFirst)
+    {
+        public static ModelCut None => default;
+
+        public IReadOnlyList<string> Kept(IReadOnlyList<string> ids)
+        {
+            if (First is not { } first)
+            {
+                return ids;
+            }
+
+            var onlyFirst = OnlyFirst;
+            return ids.Where(id => onlyFirst ? string.Equals(id, first, StringComparison.Ordinal) : string.CompareOrdinal(id, first) > 0).ToList();
+        }
+    }
+
+    /// <summary>Model ids and, for more than one, the dialect's parameter value of the list.</summary>
+    private sealed record ModelList(IReadOnlyList<string> Ids, object? Parameter);
+
     /// <summary>The writing of one statement: its text and parameters.</summary>
-    private sealed class Writer(ISqlDialect dialect, BoundQuery query, SqlPageRequest page)
+    private sealed class Writer(ISqlDialect dialect, BoundQuery query, SqlPageRequest page, SqlCompiler compiler)
     {
         private readonly List<KeyValuePair<string, object?>> parameters = [];
         private readonly Dictionary<string, string> literalParameters = new(StringComparer.Ordinal);
@@ -164,11 +199,11 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         {
             var first = after[0];
             var columns = string.Join(", ", keys.Concat(outputSql));
-            var restOfModel = Recut(where, whereAt, conditions, id => string.Equals(id, first, StringComparison.Ordinal));
+            var restOfModel = Recut(where, whereAt, conditions, new ModelCut(first, OnlyFirst: true));
             restOfModel.Add(keys.Count == 2
                 ? $"{keys[1]} > {Parameter(after[1])}"
                 : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
-            var laterModels = Recut(where, whereAt, conditions, id => string.CompareOrdinal(id, first) > 0);
+            var laterModels = Recut(where, whereAt, conditions, new ModelCut(first, OnlyFirst: false));
 
             text.Append("SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", restOfModel.Select(Parenthesize))
                 .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
@@ -177,22 +212,22 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
         }
 
-        /// <summary>The conditions with the WHERE condition (at <paramref name="whereAt"/>) written again with the IS_OF_MODEL lists of the first collection cut by <paramref name="keep"/>.</summary>
-        private List<string> Recut(List<string> where, int whereAt, ConditionWriter conditions, Func<string, bool> keep)
+        /// <summary>The conditions with the WHERE condition (at <paramref name="whereAt"/>) written again with the IS_OF_MODEL lists of the first collection cut by <paramref name="cut"/>.</summary>
+        private List<string> Recut(List<string> where, int whereAt, ConditionWriter conditions, ModelCut cut)
         {
             var result = new List<string>(where);
-            ModelFilter = keep;
+            ModelFilter = cut;
             result[whereAt] = conditions.Condition(query.Where!, truthOnly: true);
-            ModelFilter = null;
+            ModelFilter = ModelCut.None;
             return result;
         }
 
         /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids it accepts (<see cref="ModelOrderedPage"/>).</summary>
-        private Func<string, bool>? ModelFilter { get; set; }
+        private ModelCut ModelFilter { get; set; }
 
         /// <summary>The models of an IS_OF_MODEL on <paramref name="collection"/>, cut by <see cref="ModelFilter"/>.</summary>
-        public IReadOnlyList<string> Models(BoundSource collection, IReadOnlyList<string> ids) =>
-            ModelFilter is { } keep && collection == query.Collections[0] ? ids.Where(keep).ToList() : ids;
+        public ModelList Models(BoundSource collection, IReadOnlyList<string> ids) =>
+            compiler.ListOf(ids, collection == query.Collections[0] ? ModelFilter : ModelCut.None);
 
         /// <summary>
         /// True when a DISTINCT query's rows can be made distinct by grouping on the keys: when every table the outputs
@@ -355,15 +390,15 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
         private string Models(ModelCondition condition)
         {
-            var ids = writer.Models(condition.Collection, condition.ModelIds);
+            var models = writer.Models(condition.Collection, condition.ModelIds);
             var column = $"{Writer.Table(condition.Collection)}.model_id";
-            return ids.Count switch
+            return models.Ids.Count switch
             {
                 0 => dialect.False,
                 // One model (a model without subtypes, an exact test, a page's first model): a plain equality, which
                 // the index takes directly, without building a list.
-                1 => $"{column} = {writer.Parameter(ids[0])}",
-                _ => dialect.InList(column, writer.Parameter(dialect.StringList(ids))),
+                1 => $"{column} = {writer.Parameter(models.Ids[0])}",
+                _ => dialect.InList(column, writer.Parameter(models.Parameter)),
             };
         }
 

@@ -12,14 +12,18 @@ internal sealed class SqliteConnectionFactory
 {
     private readonly string _readWrite;
     private readonly string _readWriteCreate;
-    private readonly int _busyTimeoutMilliseconds;
+    private readonly string _connectionPragmas;
     private readonly string _readerPragmas;
 
     public SqliteConnectionFactory(SqliteStoreOptions options)
     {
         DatabasePath = options.DatabasePath;
         var seconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        _busyTimeoutMilliseconds = seconds * 1000;
+        // synchronous=FULL in WAL mode syncs the log on every commit: an acknowledged write survives kill -9 and power
+        // loss. Both values are constants, not user input.
+        _connectionPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {seconds * 1000};");
         // A negative cache_size is in KiB. soft_heap_limit is the process's, so setting it on every reader is cheap
         // and idempotent. Both values are integers from the options, not user input.
         _readerPragmas = string.Create(
@@ -44,42 +48,22 @@ internal sealed class SqliteConnectionFactory
 
     public string DatabasePath { get; }
 
-    public async Task<SqliteConnection> OpenAsync(bool create, CancellationToken cancellationToken)
+    public Task<SqliteConnection> OpenAsync(bool create, CancellationToken cancellationToken) =>
+        OpenAsync(create ? _readWriteCreate : _readWrite, _connectionPragmas, cancellationToken);
+
+    /// <summary>A connection for the data plane's reads: <see cref="OpenAsync(bool, CancellationToken)"/> with a larger page cache.</summary>
+    public Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken) =>
+        OpenAsync(_readWrite, _connectionPragmas + " " + _readerPragmas, cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(string connectionString, string pragmas, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(create ? _readWriteCreate : _readWrite);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var pragmas = connection.CreateCommand();
-            // synchronous=FULL in WAL mode syncs the log on every commit: an acknowledged write survives kill -9
-            // and power loss. Both values are constants, not user input.
-            pragmas.CommandText = string.Create(
-                CultureInfo.InvariantCulture,
-                $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {_busyTimeoutMilliseconds};");
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteErrors.Translate(ex, DatabasePath);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>A connection for the data plane's reads: <see cref="OpenAsync"/> with a larger page cache.</summary>
-    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = _readerPragmas;
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch (SqliteException ex)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using Doppel.Api.Management;
@@ -22,30 +21,16 @@ namespace Doppel.Api.Authentication;
 public sealed class BearerPrincipalCache(TimeProvider? time = null)
 {
     /// <summary>How long an accepted header is remembered at most.</summary>
-    public static readonly TimeSpan MaxAge = CachingJsonWebTokenHandler.MaxAge;
+    public static readonly TimeSpan MaxAge = ExpiringMemory<Accepted>.MaxAge;
 
     /// <summary>How many headers are remembered at most; beyond that the memory starts over.</summary>
-    public const int MaxEntries = 10_000;
+    public const int MaxEntries = ExpiringMemory<Accepted>.MaxEntries;
 
-    private readonly ConcurrentDictionary<string, Accepted> entries = new(StringComparer.Ordinal);
+    private readonly ExpiringMemory<Accepted> entries = new();
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
     /// <summary>The principal and caller remembered for <paramref name="authorization"/>, or null.</summary>
-    public Accepted? Find(string? authorization)
-    {
-        if (string.IsNullOrEmpty(authorization) || !entries.TryGetValue(authorization, out var entry))
-        {
-            return null;
-        }
-
-        if (entry.Until > clock.GetUtcNow())
-        {
-            return entry;
-        }
-
-        entries.TryRemove(authorization, out _);
-        return null;
-    }
+    public Accepted? Find(string? authorization) => entries.Find(authorization, clock.GetUtcNow());
 
     /// <summary>
     /// Remembers what <paramref name="authorization"/> authenticated as, until the token's <c>exp</c> (a principal
@@ -56,16 +41,10 @@ public sealed class BearerPrincipalCache(TimeProvider? time = null)
         ArgumentNullException.ThrowIfNull(principal);
         var now = clock.GetUtcNow();
         var expires = Expiry(principal);
-        var until = expires is { } e && e < now + MaxAge ? e : now + MaxAge;
-        var accepted = new Accepted(principal, PrincipalClaims.From(principal), until);
+        var accepted = new Accepted(principal, PrincipalClaims.From(principal), expires is { } e ? ExpiringMemory<Accepted>.KeptUntil(e, now) : now + MaxAge);
         if (!string.IsNullOrEmpty(authorization) && expires > now)
         {
-            if (entries.Count >= MaxEntries)
-            {
-                entries.Clear();
-            }
-
-            entries[authorization] = accepted;
+            entries.Remember(authorization, accepted, accepted.Until);
         }
 
         return accepted;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,12 +12,12 @@ namespace Doppel.Api.Authentication;
 public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
 {
     /// <summary>How long a validated token is remembered at most.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxAge = ExpiringMemory<TokenValidationResult>.MaxAge;
 
     /// <summary>How many tokens are remembered at most; beyond that the memory starts over.</summary>
-    public const int MaxEntries = 10_000;
+    public const int MaxEntries = ExpiringMemory<TokenValidationResult>.MaxEntries;
 
-    private readonly ConcurrentDictionary<string, Entry> validated = new(StringComparer.Ordinal);
+    private readonly ExpiringMemory<TokenValidationResult> validated = new();
     private readonly TimeProvider time;
 
     /// <summary>Creates the handler; <paramref name="time"/> is the clock expiry is judged by.</summary>
@@ -30,27 +29,16 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     /// <inheritdoc />
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (token is not null && validated.TryGetValue(token, out var entry))
+        var now = time.GetUtcNow();
+        if (validated.Find(token, now) is { } remembered)
         {
-            if (entry.Until > now)
-            {
-                return Copy(entry.Result);
-            }
-
-            validated.TryRemove(token, out _);
+            return Copy(remembered);
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters).ConfigureAwait(false);
-        if (token is not null && result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.ValidTo > now)
+        if (token is not null && result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.ValidTo > now.UtcDateTime)
         {
-            if (validated.Count >= MaxEntries)
-            {
-                validated.Clear();
-            }
-
-            var until = jwt.ValidTo < now + MaxAge ? jwt.ValidTo : now + MaxAge;
-            validated[token] = new Entry(result, until);
+            validated.Remember(token, result, ExpiringMemory<TokenValidationResult>.KeptUntil(new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), now));
             return Copy(result);
         }
 
@@ -65,6 +53,4 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         Issuer = result.Issuer,
         TokenType = result.TokenType,
     };
-
-    private sealed record Entry(TokenValidationResult Result, DateTime Until);
 }

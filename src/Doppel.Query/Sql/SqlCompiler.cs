@@ -124,8 +124,10 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var where = new List<string>();
             var ctes = new List<string>();
             var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter, unjoined).Write(query.Match, query.Where, where, ctes);
-            var whereAt = where.Count;
-            if (query.Where is not null)
+            // A later page read in two parts writes the WHERE condition once for each part (ModelOrderedPage), not here.
+            var twoParts = page.After is not null && order.Count == 0 && query.Shape != SelectShape.Count
+                && modelOrdered && !query.Distinct && dialect.PagesModelsInTwoParts;
+            if (query.Where is not null && !twoParts)
             {
                 where.Add(conditionWriter.Condition(query.Where, truthOnly: true));
             }
@@ -153,9 +155,9 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     throw new ArgumentException("The continuation key does not fit the query.", nameof(page));
                 }
 
-                if (modelOrdered && !query.Distinct && dialect.PagesModelsInTwoParts)
+                if (twoParts)
                 {
-                    return ModelOrderedPage(text, keys, outputSql, outputs, from, where, whereAt, conditionWriter, after);
+                    return ModelOrderedPage(text, keys, outputSql, outputs, from, where, conditionWriter, after);
                 }
 
                 where.Add(keys.Count == 1
@@ -195,15 +197,15 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         /// </remarks>
         private SqlStatement ModelOrderedPage(
             StringBuilder text, List<string> keys, List<string> outputSql, List<OutputColumn> outputs, string from,
-            List<string> where, int whereAt, ConditionWriter conditions, IReadOnlyList<string> after)
+            List<string> where, ConditionWriter conditions, IReadOnlyList<string> after)
         {
             var first = after[0];
             var columns = string.Join(", ", keys.Concat(outputSql));
-            var restOfModel = Recut(where, whereAt, conditions, new ModelCut(first, OnlyFirst: true));
+            var restOfModel = WithCutWhere(where, conditions, new ModelCut(first, OnlyFirst: true));
             restOfModel.Add(keys.Count == 2
                 ? $"{keys[1]} > {Parameter(after[1])}"
                 : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
-            var laterModels = Recut(where, whereAt, conditions, new ModelCut(first, OnlyFirst: false));
+            var laterModels = WithCutWhere(where, conditions, new ModelCut(first, OnlyFirst: false));
 
             text.Append("SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", restOfModel.Select(Parenthesize))
                 .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
@@ -212,12 +214,11 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
         }
 
-        /// <summary>The conditions with the WHERE condition (at <paramref name="whereAt"/>) written again with the IS_OF_MODEL lists of the first collection cut by <paramref name="cut"/>.</summary>
-        private List<string> Recut(List<string> where, int whereAt, ConditionWriter conditions, ModelCut cut)
+        /// <summary>The conditions and the WHERE condition (a model-ordered query has one), its IS_OF_MODEL lists of the first collection cut by <paramref name="cut"/>.</summary>
+        private List<string> WithCutWhere(List<string> where, ConditionWriter conditions, ModelCut cut)
         {
-            var result = new List<string>(where);
             ModelFilter = cut;
-            result[whereAt] = conditions.Condition(query.Where!, truthOnly: true);
+            var result = new List<string>(where) { conditions.Condition(query.Where!, truthOnly: true) };
             ModelFilter = ModelCut.None;
             return result;
         }

@@ -73,7 +73,6 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
 
         return false;
     }
-
 }
 
 /// <summary>A continuation token's signed content, in short names to keep tokens short.</summary>

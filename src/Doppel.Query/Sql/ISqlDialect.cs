@@ -63,10 +63,11 @@ public interface ISqlDialect
     string KindedComparison(string kindTest, string comparison, bool truthOnly) => $"CASE WHEN {kindTest} THEN {comparison} END";
 
     /// <summary>
-    /// True when a later page of a query in (model, id) order is better read as two index ranges (the rest of the
-    /// first model, then the later models) than as one row-value range over the IS_OF_MODEL list.
+    /// True when a later page of a query in (model, id) order is better read model by model, one short statement
+    /// each (<see cref="ModelSteps"/>), than as one row-value range over the IS_OF_MODEL list: so for an engine in
+    /// the process, where a statement costs little and a long list costs much.
     /// </summary>
-    bool PagesModelsInTwoParts => false;
+    bool PagesModelByModel => false;
 
     /// <summary>The parameter value of a list of strings, for <see cref="InList"/>.</summary>
     object StringList(IReadOnlyList<string> values);

@@ -29,6 +29,12 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     /// <summary>The dialect this compiler writes.</summary>
     public ISqlDialect Dialect { get; } = dialect ?? throw new ArgumentNullException(nameof(dialect));
 
+    /// <summary>
+    /// Whether a later page in (model, id) order is read model by model (<see cref="ModelSteps"/>); the dialect's
+    /// choice unless set.
+    /// </summary>
+    public bool PagesModelByModel { get; init; } = dialect.PagesModelByModel;
+
     // The IS_OF_MODEL lists of bound queries (which the caller keeps and asks again, page after page), each with the
     // dialect's parameter value of the list and of its cuts: a list of a few hundred model ids took longer to write
     // as a parameter on every call than SQLite took to read the page.
@@ -50,6 +56,40 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return new ModelList(kept, kept.Count > 1 ? Dialect.StringList(kept) : null);
         });
 
+    /// <summary>The steps of a later page read model by model, from its first model on.</summary>
+    private ModelSteps StepsOf(BoundQuery query, SqlPageRequest page, string firstModel) =>
+        new(firstModel, Sorted(OrderingModels(query)!), page.Limit,
+            model => new Writer(Dialect, query, page, this) { Step = (StepPart.ModelRows, model) }.Write(),
+            model => new Writer(Dialect, query, page, this) { Step = (StepPart.LaterModels, model) }.Write(),
+            model => NextModel(page.InstanceId, model));
+
+    /// <summary>The first model id at or after <paramref name="from"/> that a twin of the instance has: one index seek.</summary>
+    private static SqlStatement NextModel(string instanceId, string from) => new(
+        "SELECT model_id FROM twins WHERE instance_id = @p0 AND model_id >= @p1 ORDER BY model_id LIMIT 1",
+        [new("@p0", instanceId), new("@p1", from)], 0, [new OutputColumn("model_id", OutputKind.String)]);
+
+    /// <summary>
+    /// The models of the first IS_OF_MODEL on the FROM twins at the top level of the WHERE condition, or null: such a
+    /// query's rows come in (model, id) order, every row's model in the list.
+    /// </summary>
+    private static IReadOnlyList<string>? OrderingModels(BoundQuery query)
+    {
+        if (query.Match is not null || query.Collections[0].Kind != CollectionKind.Twin)
+        {
+            return null;
+        }
+
+        var conjuncts = new List<BoundCondition>();
+        SeedPlanner.Split(query.Where, conjuncts);
+        return conjuncts.OfType<ModelCondition>().FirstOrDefault(m => m.Collection == query.Collections[0] && m.ModelIds.Count > 0)?.ModelIds;
+    }
+
+    // The same lists in ordinal order, for a page that steps through them (ModelSteps).
+    private readonly ConditionalWeakTable<IReadOnlyList<string>, string[]> sortedLists = new();
+
+    private string[] Sorted(IReadOnlyList<string> ids) =>
+        sortedLists.GetValue(ids, list => list.Order(StringComparer.Ordinal).ToArray());
+
     /// <summary>Which models of an IS_OF_MODEL list a part of a later page keeps: all, the page's first model, or those after it.</summary>
     private readonly record struct ModelCut(string? First, bool OnlyFirst)
     {
@@ -70,9 +110,25 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     /// <summary>Model ids and, for more than one, the dialect's parameter value of the list.</summary>
     private sealed record ModelList(IReadOnlyList<string> Ids, object? Parameter);
 
+    /// <summary>The part of a later page, read model by model, that a statement reads (<see cref="ModelSteps"/>).</summary>
+    private enum StepPart
+    {
+        /// <summary>The rest of the page's first model, after the page's key: the page's first statement.</summary>
+        RestOfModel,
+
+        /// <summary>All rows of one model.</summary>
+        ModelRows,
+
+        /// <summary>The rows of the listed models after one.</summary>
+        LaterModels,
+    }
+
     /// <summary>The writing of one statement: its text and parameters.</summary>
     private sealed class Writer(ISqlDialect dialect, BoundQuery query, SqlPageRequest page, SqlCompiler compiler)
     {
+        /// <summary>The part of a page read model by model this writer writes, and its model (unused for the first part).</summary>
+        public (StepPart Part, string Model) Step { get; init; }
+
         private readonly List<KeyValuePair<string, object?>> parameters = [];
         private readonly Dictionary<string, string> literalParameters = new(StringComparer.Ordinal);
         private string instance = null!;
@@ -124,10 +180,10 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             var where = new List<string>();
             var ctes = new List<string>();
             var from = query.Match is null ? FromAndJoins(where) : new MatchWriter(dialect, this, conditionWriter, unjoined).Write(query.Match, query.Where, where, ctes);
-            // A later page read in two parts writes the WHERE condition once for each part (ModelOrderedPage), not here.
-            var twoParts = page.After is not null && order.Count == 0 && query.Shape != SelectShape.Count
-                && modelOrdered && !query.Distinct && dialect.PagesModelsInTwoParts;
-            if (query.Where is not null && !twoParts)
+            // A later page read model by model writes the WHERE condition with its lists cut (StepStatement), not here.
+            var stepped = page.After is not null && order.Count == 0 && query.Shape != SelectShape.Count
+                && modelOrdered && !query.Distinct && compiler.PagesModelByModel;
+            if (query.Where is not null && !stepped)
             {
                 where.Add(conditionWriter.Condition(query.Where, truthOnly: true));
             }
@@ -155,9 +211,9 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     throw new ArgumentException("The continuation key does not fit the query.", nameof(page));
                 }
 
-                if (twoParts)
+                if (stepped)
                 {
-                    return ModelOrderedPage(text, keys, outputSql, outputs, from, where, conditionWriter, after);
+                    return StepStatement(text, keys, outputSql, outputs, from, where, conditionWriter, after);
                 }
 
                 where.Add(keys.Count == 1
@@ -182,36 +238,41 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         }
 
         /// <summary>
-        /// A later page of a query in (model, id) order, as two parts in one statement: the rest of the page's first
-        /// model <c>m</c> (the IS_OF_MODEL lists cut to <c>m</c>, and the keys after the last row's), then the models
-        /// after it (the lists cut to the ids after <c>m</c>), merged in key order. Each part is an index range that
-        /// starts where the page does. The single condition <c>(model_id, id) &gt; (m, id)</c> let SQLite seek each
-        /// model of the IS_OF_MODEL list and filter out the rows before the key, so page n of a model read n pages of
-        /// its rows.
+        /// A statement of a later page in (model, id) order read model by model: the page's first statement reads the
+        /// rest of its first model <c>m</c> (the IS_OF_MODEL lists cut to <c>m</c>, the keys after the last row's) and
+        /// carries the <see cref="ModelSteps"/> that go on from there; the others read one model's rows, or the
+        /// listed models after one. Each is an index range that starts where its rows do. (A single condition
+        /// <c>(model_id, id) &gt; (m, id)</c> let SQLite seek each model of the IS_OF_MODEL list and filter out the
+        /// rows before the key, so page n of a model read n pages of its rows; and it built the list every time.)
         /// </summary>
         /// <remarks>
         /// Cutting the lists in C# is right because model ids are DTMIs, which are ASCII: ordinal order is the
         /// database's byte order. Every IS_OF_MODEL on the first collection may be cut, nested ones included: each
-        /// part holds only rows of the models its cut keeps, and such a row's model is in a list exactly when it is in
-        /// the list's cut.
+        /// statement holds only rows of the models its cut keeps, and such a row's model is in a list exactly when it
+        /// is in the list's cut.
         /// </remarks>
-        private SqlStatement ModelOrderedPage(
+        private SqlStatement StepStatement(
             StringBuilder text, List<string> keys, List<string> outputSql, List<OutputColumn> outputs, string from,
             List<string> where, ConditionWriter conditions, IReadOnlyList<string> after)
         {
-            var first = after[0];
-            var columns = string.Join(", ", keys.Concat(outputSql));
-            var restOfModel = WithCutWhere(where, conditions, new ModelCut(first, OnlyFirst: true));
-            restOfModel.Add(keys.Count == 2
-                ? $"{keys[1]} > {Parameter(after[1])}"
-                : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
-            var laterModels = WithCutWhere(where, conditions, new ModelCut(first, OnlyFirst: false));
+            var (part, model) = Step;
+            var conditionsOfPart = part switch
+            {
+                StepPart.RestOfModel => WithCutWhere(where, conditions, new ModelCut(after[0], OnlyFirst: true)),
+                StepPart.ModelRows => WithCutWhere(where, conditions, new ModelCut(model, OnlyFirst: true)),
+                _ => WithCutWhere(where, conditions, new ModelCut(model, OnlyFirst: false)),
+            };
+            if (part == StepPart.RestOfModel)
+            {
+                conditionsOfPart.Add(keys.Count == 2
+                    ? $"{keys[1]} > {Parameter(after[1])}"
+                    : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
+            }
 
-            text.Append("SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", restOfModel.Select(Parenthesize))
-                .Append(" UNION ALL SELECT ").Append(columns).Append(' ').Append(from).Append(" WHERE ").AppendJoin(" AND ", laterModels.Select(Parenthesize))
-                .Append(" ORDER BY ").AppendJoin(", ", Enumerable.Range(1, keys.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)))
-                .Append(" LIMIT ").Append(page.Limit.ToString(CultureInfo.InvariantCulture));
-            return new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
+            text.Append("SELECT ").AppendJoin(", ", keys.Concat(outputSql)).Append(' ').Append(from)
+                .Append(" WHERE ").AppendJoin(" AND ", conditionsOfPart.Select(Parenthesize)).Append(OrderAndPage([], keys));
+            var statement = new SqlStatement(text.ToString(), parameters, keys.Count, outputs) { KeyRow = page.KeyRow };
+            return part == StepPart.RestOfModel ? statement with { Steps = compiler.StepsOf(query, page, after[0]) } : statement;
         }
 
         /// <summary>The conditions and the WHERE condition (a model-ordered query has one), its IS_OF_MODEL lists of the first collection cut by <paramref name="cut"/>.</summary>
@@ -223,7 +284,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             return result;
         }
 
-        /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids it accepts (<see cref="ModelOrderedPage"/>).</summary>
+        /// <summary>While set, IS_OF_MODEL on the first collection keeps only the model ids it accepts (<see cref="StepStatement"/>).</summary>
         private ModelCut ModelFilter { get; set; }
 
         /// <summary>The models of an IS_OF_MODEL on <paramref name="collection"/>, cut by <see cref="ModelFilter"/>.</summary>
@@ -271,17 +332,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         };
 
         /// <summary>True when the rows of a FROM query are narrowed by IS_OF_MODEL on the FROM twins at the top level.</summary>
-        private bool ModelOrdered()
-        {
-            if (query.Match is not null || query.Collections[0].Kind != CollectionKind.Twin)
-            {
-                return false;
-            }
-
-            var conjuncts = new List<BoundCondition>();
-            SeedPlanner.Split(query.Where, conjuncts);
-            return conjuncts.Any(c => c is ModelCondition m && m.Collection == query.Collections[0] && m.ModelIds.Count > 0);
-        }
+        private bool ModelOrdered() => OrderingModels(query) is not null;
 
         private static string Parenthesize(string condition) => "(" + condition + ")";
 

@@ -29,6 +29,12 @@ public sealed record SqlStatement(string Text, IReadOnlyList<KeyValuePair<string
     /// </summary>
     public int? KeyRow { get; init; }
 
+    /// <summary>
+    /// When set, this statement reads only the rest of a later page's first model, and the page goes on model by
+    /// model: the store reads it with <see cref="ModelSteps.ReadAsync"/>, in one read transaction.
+    /// </summary>
+    public ModelSteps? Steps { get; init; }
+
     /// <summary>True when the key columns of row <paramref name="index"/> are to be read.</summary>
     public bool ReadsKeysOf(int index) => KeyRow is not { } only || only == index;
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using Doppel.Query.Binding;
 using Doppel.Query.Sql;
 using Doppel.Storage.DataPlane;
@@ -108,34 +109,49 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
             // Cancelling the token makes Npgsql send PostgreSQL a cancel request for the running statement.
             return await database.ReadAsync<IReadOnlyList<object?[]>>(async (connection, ct) =>
             {
-                // The query timeout governs (through the token); Npgsql's own 30 s default must not cut in first.
-                await using var command = new NpgsqlCommand(statement.Text, connection) { CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) + 5 };
-                foreach (var (name, value) in statement.Parameters)
-                {
-                    command.Parameters.Add(Parameter(name.TrimStart('@'), value));
-                }
-
                 var rows = new List<object?[]>();
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                if (statement.Steps is not { } steps)
                 {
-                    // Columns after the outputs (ORDER BY terms) are for the database only.
-                    var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-                    // The key columns only where the caller reads them (the page's last row).
-                    for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
-                    {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetValue(i) is int n ? (long)n : reader.GetString(i);
-                    }
-
-                    rows.Add(row);
+                    await ReadIntoAsync(connection, statement, timeout, int.MaxValue, rows, ct).ConfigureAwait(false);
+                    return rows;
                 }
 
+                // A page read model by model reads one snapshot, as one statement would.
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+                await steps.ReadAsync(statement, (part, maxRows, into) => ReadIntoAsync(connection, part, timeout, maxRows, into, ct), rows).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return rows;
             }, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && IsCancellation(ex))
         {
             throw new QueryTimeoutException(timeout);
+        }
+    }
+
+    /// <summary>Appends at most <paramref name="maxRows"/> rows of <paramref name="statement"/> to <paramref name="rows"/>.</summary>
+    private static async Task ReadIntoAsync(
+        NpgsqlConnection connection, SqlStatement statement, TimeSpan timeout, int maxRows, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        // The query timeout governs (through the token); Npgsql's own 30 s default must not cut in first.
+        await using var command = new NpgsqlCommand(statement.Text, connection) { CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) + 5 };
+        foreach (var (name, value) in statement.Parameters)
+        {
+            command.Parameters.Add(Parameter(name.TrimStart('@'), value));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var read = 0; read < maxRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); read++)
+        {
+            // Columns after the outputs (ORDER BY terms) are for the database only.
+            var row = new object?[statement.KeyColumns + statement.Outputs.Count];
+            // The key columns only where the caller reads them (the page's last row).
+            for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetValue(i) is int n ? (long)n : reader.GetString(i);
+            }
+
+            rows.Add(row);
         }
     }
 

@@ -96,9 +96,10 @@ internal sealed class SqliteQueryDialect : ISqlDialect
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    // SQLite seeks each model of an IS_OF_MODEL list and would filter the page's (model, id) range row by row,
-    // reading every earlier row of the page's model; two parts merged in order start each read where the page does.
-    public bool PagesModelsInTwoParts => true;
+    // SQLite runs in the process, so a statement costs little; an IS_OF_MODEL list of a few hundred models is built
+    // for every statement that reads it, and a (model, id) range over it made SQLite read every earlier row of the
+    // page's model. A later page read model by model starts each read where its rows do and builds no list.
+    public bool PagesModelByModel => true;
 
     public string InList(string column, string listParameter) => $"{column} IN (SELECT value FROM json_each({listParameter}))";
 
@@ -158,39 +159,68 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
             using var interrupt = deadline.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(handle));
             try
             {
-                // Not db.Command, whose cache holds the stores' constant SQL: query texts have a small cache of their own.
-                var command = db.QueryCommand(statement.Text, statement.Parameters);
-
                 var rows = new List<object?[]>();
-                await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                if (statement.Steps is not { } steps)
                 {
-                    // Columns after the outputs (ORDER BY terms) are for the database only.
-                    var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-                    // The key columns only where the caller reads them (the page's last row): each is a string made
-                    // from SQLite's text, and a MATCH row has one per twin of the pattern.
-                    for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
-                    {
-                        // One GetValue per column (each reader call is a call into SQLite): integers stay numbers,
-                        // everything else is read as text.
-                        row[i] = reader.GetValue(i) switch
-                        {
-                            DBNull => null,
-                            long l => l,
-                            string text => text,
-                            _ => reader.GetString(i),
-                        };
-                    }
+                    await ReadIntoAsync(db, statement, int.MaxValue, rows, deadline.Token).ConfigureAwait(false);
+                    return rows;
+                }
 
-                    rows.Add(row);
+                // A page read model by model reads one snapshot, as one statement would. BEGIN and COMMIT are kept
+                // prepared, as the other commands are (BeginTransaction prepares them anew, which cost a tenth of a
+                // page); whatever happens, the connection goes back to the pool outside a transaction.
+                await db.ExecuteAsync("BEGIN", CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await steps.ReadAsync(statement, (part, maxRows, into) => ReadIntoAsync(db, part, maxRows, into, deadline.Token), rows).ConfigureAwait(false);
+                    await db.ExecuteAsync("COMMIT", CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0)
+                    {
+                        await db.ExecuteAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
 
                 return rows;
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT || deadline.IsCancellationRequested)
+            catch (Exception ex) when (ex is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_INTERRUPT } || (ex is SqliteException or OperationCanceledException && deadline.IsCancellationRequested))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new QueryTimeoutException(timeout);
             }
         }, cancellationToken);
+
+    /// <summary>Appends at most <paramref name="maxRows"/> rows of <paramref name="statement"/> to <paramref name="rows"/>.</summary>
+    private static async Task ReadIntoAsync(SqliteDb db, SqlStatement statement, int maxRows, List<object?[]> rows, CancellationToken deadline)
+    {
+        // sqlite3_interrupt stops a running statement only: the statements of a page read model by model check
+        // the deadline between them.
+        deadline.ThrowIfCancellationRequested();
+        // Not db.Command, whose cache holds the stores' constant SQL: query texts have a small cache of their own.
+        var command = db.QueryCommand(statement.Text, statement.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        for (var read = 0; read < maxRows && await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false); read++)
+        {
+            // Columns after the outputs (ORDER BY terms) are for the database only.
+            var row = new object?[statement.KeyColumns + statement.Outputs.Count];
+            // The key columns only where the caller reads them (the page's last row): each is a string made
+            // from SQLite's text, and a MATCH row has one per twin of the pattern.
+            for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
+            {
+                // One GetValue per column (each reader call is a call into SQLite): integers stay numbers,
+                // everything else is read as text.
+                row[i] = reader.GetValue(i) switch
+                {
+                    DBNull => null,
+                    long l => l,
+                    string text => text,
+                    _ => reader.GetString(i),
+                };
+            }
+
+            rows.Add(row);
+        }
+    }
 }

@@ -131,7 +131,81 @@ public abstract class QueryStoreContractTests : DataPlaneContractTests
         Assert.Equal(3L, count[0][0]);
     }
 
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public async Task Later_pages_read_model_by_model_return_the_rows_of_one_statement_in_order(int pageSize)
+    {
+        await OpenAsync();
+        // A family of fourteen models: some without twins, others with twins of which only some match, and models
+        // outside the family between them and around them, so that the pages step over every kind of gap, and a
+        // page that needs more than ModelSteps.MaxSeeks seeks reads the rest of the family in one statement.
+        var family = Enumerable.Range(1, 14).Select(i => $"dtmi:t:m{i:00};1").ToList();
+        var models = new Families(new() { ["dtmi:t:Root;1"] = ["dtmi:t:Root;1", .. family] });
+        var twins = 0;
+        var counts = new[] { ("dtmi:t:a;1", 2), ("dtmi:t:m01;1", 5), ("dtmi:t:m06x;1", 1), ("dtmi:t:m10x;1", 2), ("dtmi:t:z;1", 2) }
+            .Concat(family.Where(m => m is not ("dtmi:t:m06;1" or "dtmi:t:m10;1" or "dtmi:t:m01;1")).Select(m => (m, 1)));
+        foreach (var (model, count) in counts)
+        {
+            for (var i = 0; i < count; i++, twins++)
+            {
+                // Every third twin does not match the filter; ids do not follow the models' order.
+                var id = $"t{(twins * 7) % 100:00}-{model[7..^2]}";
+                var twin = new StoredTwin(id, model, "W/\"1\"", $$"""{"$dtId":"{{id}}","v":{{(twins % 3 == 2 ? 0 : 1)}}}""");
+                Assert.Equal(StoreWriteOutcome.Written, await Data.Twins.WriteAsync(InstanceId, twin, StoreWriteMode.CreateOnly, null, 1000, Change(), CancellationToken.None));
+            }
+        }
+
+        foreach (var query in new[]
+        {
+            "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:t:Root;1')",
+            "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:t:Root;1') AND T.v = 1",
+            "SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:t:Root;1') AND (T.v = 0 OR IS_OF_MODEL(T, 'dtmi:t:m05;1'))",
+        })
+        {
+            var whole = await PagesAsync(query, models, 1000, modelByModel: false);
+            var stepped = await PagesAsync(query, models, pageSize, modelByModel: true);
+
+            Assert.NotEmpty(whole);
+            Assert.Equal(whole, stepped);
+        }
+    }
+
+    /// <summary>Every page of a query, as the query service reads them: one row more than the page, the next page after the last row's key.</summary>
+    private async Task<List<string>> PagesAsync(string query, IQueryModelFacts models, int pageSize, bool modelByModel)
+    {
+        var bound = new QueryBinder().Bind(new QueryParser().Parse(query).Query!, models).Query!;
+        var compiler = new SqlCompiler(Data.Query.Dialect) { PagesModelByModel = modelByModel };
+        var ids = new List<string>();
+        IReadOnlyList<string>? after = null;
+        for (var page = 0; page < 100; page++)
+        {
+            var statement = compiler.Compile(bound, new SqlPageRequest(InstanceId, after, pageSize + 1) { KeyRow = pageSize - 1 });
+            Assert.Equal(after is not null && modelByModel, statement.Steps is not null);
+            var rows = await Data.Query.ReadAsync(statement, TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.True(rows.Count <= pageSize + 1);
+            ids.AddRange(rows.Take(pageSize).Select(r => (string)r[^1]!));
+            if (rows.Count <= pageSize)
+            {
+                return ids;
+            }
+
+            after = [.. rows[pageSize - 1].Take(statement.KeyColumns).Select(k => (string)k!)];
+        }
+
+        throw new InvalidOperationException("The pages never end.");
+    }
+
     private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
+
+    private sealed class Families(Dictionary<string, IReadOnlyList<string>> families) : IQueryModelFacts
+    {
+        public IReadOnlyList<string> ModelAndDescendants(string modelId) => families.GetValueOrDefault(modelId) ?? [modelId];
+    }
 
     private sealed class NoModels : IQueryModelFacts
     {

@@ -26,7 +26,7 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
     public static ContinuationToken? Decode(string instanceId, string token)
     {
         var dot = token.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !TryBase64Url(token[..dot], out var payload) || !TryBase64Url(token[(dot + 1)..], out var signature))
+        if (dot <= 0 || !TryBase64Url(token.AsSpan(0, dot), out var payload) || !TryBase64Url(token.AsSpan(dot + 1), out var signature))
         {
             return null;
         }
@@ -58,19 +58,18 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
         return HMACSHA256.HashData(key, payload);
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    private static bool TryBase64Url(string text, out byte[] bytes)
+    private static bool TryBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
     {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - (padded.Length % 4)) % 4);
-        bytes = new byte[padded.Length];
-        if (Convert.TryFromBase64String(padded, bytes, out var written))
+        var buffer = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(text.Length)];
+        if (System.Buffers.Text.Base64Url.TryDecodeFromChars(text, buffer, out var written))
         {
-            bytes = bytes[..written];
+            bytes = buffer[..written];
             return true;
         }
 
+        bytes = [];
         return false;
     }
 }

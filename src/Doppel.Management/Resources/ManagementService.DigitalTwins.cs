@@ -71,12 +71,13 @@ public sealed partial class ManagementService
             return new DigitalTwinsWrite(updated, null, Created: false);
         }
 
-        await RequireInstanceQuotaAsync(scope.SubscriptionId, location, cancellationToken).ConfigureAwait(false);
         var operation = NewOperation(scope, location, OperationKinds.CreateDigitalTwins);
         var resource = new DigitalTwinsResourceRecord(
             scope.SubscriptionId, resourceGroup, name, Guid.CreateVersion7().ToString("N"), location, body.TagsJson ?? "{}", body.PublicNetworkAccess,
             ProvisioningStates.Provisioning, operation.Id, now, now, principal.DisplayName, principal.Kind, principal.DisplayName, principal.Kind);
-        var outcome = await store.CreateDigitalTwinsAsync(resource, operation, cancellationToken).ConfigureAwait(false);
+        // Instances being deleted still count, as in Azure, until their deletion finishes.
+        var quota = Math.Max(0, options.MaxInstancesPerSubscription);
+        var outcome = await store.CreateDigitalTwinsAsync(resource, operation, quota, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case ResourceCreateOutcome.ResourceGroupNotFound:
@@ -85,6 +86,9 @@ public sealed partial class ManagementService
                 throw new ManagementException(ManagementErrorKind.Conflict, ManagementErrorCodes.NameUnavailable, NameTakenMessage(name));
             case ResourceCreateOutcome.AlreadyExists:
                 throw OperationInProgress(name, "being created by another request");
+            case ResourceCreateOutcome.QuotaReached:
+                throw new ManagementException(ManagementErrorKind.Conflict, ManagementErrorCodes.QuotaExceeded,
+                    $"The subscription '{scope.SubscriptionId}' already has {quota} Digital Twins instances in location '{location}', its quota of {quota} instances per region per subscription. Delete an instance or ask for a higher quota (the server option --max-instances-per-subscription).");
             default:
                 break;
         }
@@ -226,24 +230,6 @@ public sealed partial class ManagementService
         return await instances.FindByNameAsync(name, cancellationToken).ConfigureAwait(false) is not null
             ? new NameAvailability(false, "AlreadyExists", NameTakenMessage(name))
             : new NameAvailability(true, null, null);
-    }
-
-    private async Task RequireInstanceQuotaAsync(string subscriptionId, string location, CancellationToken cancellationToken)
-    {
-        var limit = options.MaxInstancesPerSubscription;
-        if (limit <= 0)
-        {
-            return;
-        }
-
-        // Instances being deleted still count, as in Azure, until their deletion finishes.
-        var inLocation = (await store.ListDigitalTwinsAsync(subscriptionId, null, cancellationToken).ConfigureAwait(false))
-            .Count(r => string.Equals(r.Location, location, StringComparison.Ordinal));
-        if (inLocation >= limit)
-        {
-            throw new ManagementException(ManagementErrorKind.Conflict, ManagementErrorCodes.QuotaExceeded,
-                $"The subscription '{subscriptionId}' already has {inLocation} Digital Twins instances in location '{location}', its quota of {limit} instances per region per subscription. Delete an instance or ask for a higher quota (the server option --max-instances-per-subscription).");
-        }
     }
 
     private async Task<DigitalTwinsResourceRecord> GetDigitalTwinsCheckedAsync(Principal principal, string subscriptionId, string resourceGroup, string name, string action, CancellationToken cancellationToken)

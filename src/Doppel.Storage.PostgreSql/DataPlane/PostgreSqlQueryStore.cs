@@ -148,7 +148,15 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
             // The key columns only where the caller reads them (the page's last row).
             for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) is long l ? l : reader.GetValue(i) is int n ? (long)n : reader.GetString(i);
+                // One GetValue per column: counts come as bigint, text as strings; anything else is read as text.
+                row[i] = reader.GetValue(i) switch
+                {
+                    DBNull => null,
+                    long l => l,
+                    int n => (long)n,
+                    string text => text,
+                    _ => reader.GetString(i),
+                };
             }
 
             rows.Add(row);

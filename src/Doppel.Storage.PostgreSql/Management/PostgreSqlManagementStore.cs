@@ -109,7 +109,7 @@ public sealed class PostgreSqlManagementStore : IManagementStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, CancellationToken cancellationToken)
+    public Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, int maxInLocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(operation);
@@ -126,6 +126,18 @@ public sealed class PostgreSqlManagementStore : IManagementStore
                     ct, Text(Key(resource.SubscriptionId)), Text(Key(resource.ResourceGroup)), Text(Key(resource.Name))).ConfigureAwait(false) > 0)
                 {
                     return (ResourceCreateOutcome.AlreadyExists, false);
+                }
+
+                // The subscription row's lock queues concurrent creates in the subscription, so the count below cannot
+                // be passed by two of them at once.
+                if (maxInLocation > 0)
+                {
+                    await ExecuteAsync(connection, transaction, "SELECT 1 FROM subscriptions WHERE subscription_id = $1 FOR UPDATE;", ct, Text(Key(resource.SubscriptionId))).ConfigureAwait(false);
+                    if (await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_resources WHERE subscription_id = $1 AND location = $2;",
+                        ct, Text(Key(resource.SubscriptionId)), Text(resource.Location)).ConfigureAwait(false) >= maxInLocation)
+                    {
+                        return (ResourceCreateOutcome.QuotaReached, false);
+                    }
                 }
 
                 // The unique name of instances reserves the name server-wide; a concurrent insert of the same name waits

@@ -127,7 +127,7 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, CancellationToken cancellationToken)
+    public Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, int maxInLocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(operation);
@@ -143,6 +143,13 @@ public sealed class SqliteManagementStore : IManagementStore, IAsyncDisposable
                 if (await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_resources WHERE subscription_id = $sub AND resource_group_key = $rg AND name_key = $name;", cancellationToken, key).ConfigureAwait(false) > 0)
                 {
                     return (ResourceCreateOutcome.AlreadyExists, false);
+                }
+
+                // Writes are serialized (one writer), so the count cannot be passed by two creates at once.
+                if (maxInLocation > 0 && await ScalarLongAsync(connection, transaction, "SELECT COUNT(*) FROM digital_twins_resources WHERE subscription_id = $sub AND location = $location;",
+                    cancellationToken, ("$sub", Key(resource.SubscriptionId)), ("$location", resource.Location)).ConfigureAwait(false) >= maxInLocation)
+                {
+                    return (ResourceCreateOutcome.QuotaReached, false);
                 }
 
                 var inserted = await ExecuteAsync(connection, transaction, """

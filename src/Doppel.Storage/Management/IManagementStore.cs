@@ -34,9 +34,12 @@ public interface IManagementStore
 
     /// <summary>
     /// In one transaction: reserves the instance name server-wide (the data plane's <c>instances</c> row with
-    /// <see cref="DigitalTwinsResourceRecord.InstanceId"/>), writes the resource and its first operation.
+    /// <see cref="DigitalTwinsResourceRecord.InstanceId"/>), writes the resource and its first operation. Refused with
+    /// <see cref="ResourceCreateOutcome.QuotaReached"/> when the subscription already has
+    /// <paramref name="maxInLocation"/> instances in the resource's location (0: no limit); the count is taken in the
+    /// same transaction, with concurrent creates in the subscription queued behind it, so that they cannot pass it together.
     /// </summary>
-    Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, CancellationToken cancellationToken);
+    Task<ResourceCreateOutcome> CreateDigitalTwinsAsync(DigitalTwinsResourceRecord resource, AsyncOperationRecord operation, int maxInLocation, CancellationToken cancellationToken);
 
     /// <summary>The resource at this path (names compared without regard to case), or <see langword="null"/>.</summary>
     Task<DigitalTwinsResourceRecord?> GetDigitalTwinsAsync(string subscriptionId, string resourceGroup, string name, CancellationToken cancellationToken);
@@ -277,6 +280,9 @@ public enum ResourceCreateOutcome
 
     /// <summary>The resource group does not exist.</summary>
     ResourceGroupNotFound,
+
+    /// <summary>The subscription has as many instances in the location as its quota allows.</summary>
+    QuotaReached,
 }
 
 /// <summary>What <see cref="IManagementStore.CreateRoleAssignmentAsync"/> did.</summary>

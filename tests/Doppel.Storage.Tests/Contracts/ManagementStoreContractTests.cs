@@ -46,7 +46,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
         var (store, management) = await OpenWithGroupAsync();
         var resource = Resource("Plant-1", "rg");
 
-        var outcome = await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        var outcome = await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
 
         Assert.Equal(ResourceCreateOutcome.Created, outcome);
         Assert.Equal(resource with { SubscriptionId = Sub }, await management.GetDigitalTwinsAsync(Sub, "RG", "plant-1", CancellationToken.None));
@@ -57,18 +57,37 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     }
 
     [SkippableFact]
+    public async Task Concurrent_creates_never_pass_the_instance_quota_of_their_location()
+    {
+        var (_, management) = await OpenWithGroupAsync();
+        var elsewhere = Resource("elsewhere", "rg") with { Location = "other" };
+        Assert.Equal(ResourceCreateOutcome.Created, await management.CreateDigitalTwinsAsync(elsewhere, Operation("op-x", elsewhere), 3, CancellationToken.None));
+
+        // Eight creates at once against a quota of three in "local": the instance in "other" does not count.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var resource = Resource($"plant-{i}", "rg");
+            return await management.CreateDigitalTwinsAsync(resource, Operation($"op-{i}", resource), 3, CancellationToken.None);
+        })));
+
+        Assert.Equal(3, outcomes.Count(o => o == ResourceCreateOutcome.Created));
+        Assert.Equal(5, outcomes.Count(o => o == ResourceCreateOutcome.QuotaReached));
+        Assert.Equal(3, (await management.ListDigitalTwinsAsync(Sub, null, CancellationToken.None)).Count(r => r.Location == "local"));
+    }
+
+    [SkippableFact]
     public async Task An_instance_name_is_taken_server_wide_and_a_missing_group_is_reported()
     {
         var (store, management) = await OpenWithGroupAsync();
         await management.PutResourceGroupAsync(Group("other"), CancellationToken.None);
         await store.Instances.EnsureAsync("legacy", CancellationToken.None);
         var first = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(first, Operation("op-1", first), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(first, Operation("op-1", first), 0, CancellationToken.None);
 
-        var samePath = await management.CreateDigitalTwinsAsync(Resource("PLANT", "rg"), Operation("op-2", first), CancellationToken.None);
-        var otherGroup = await management.CreateDigitalTwinsAsync(Resource("plant", "other"), Operation("op-3", first), CancellationToken.None);
-        var legacy = await management.CreateDigitalTwinsAsync(Resource("legacy", "rg"), Operation("op-4", first), CancellationToken.None);
-        var noGroup = await management.CreateDigitalTwinsAsync(Resource("fresh", "missing"), Operation("op-5", first), CancellationToken.None);
+        var samePath = await management.CreateDigitalTwinsAsync(Resource("PLANT", "rg"), Operation("op-2", first), 0, CancellationToken.None);
+        var otherGroup = await management.CreateDigitalTwinsAsync(Resource("plant", "other"), Operation("op-3", first), 0, CancellationToken.None);
+        var legacy = await management.CreateDigitalTwinsAsync(Resource("legacy", "rg"), Operation("op-4", first), 0, CancellationToken.None);
+        var noGroup = await management.CreateDigitalTwinsAsync(Resource("fresh", "missing"), Operation("op-5", first), 0, CancellationToken.None);
 
         Assert.Equal(ResourceCreateOutcome.AlreadyExists, samePath);
         Assert.Equal(ResourceCreateOutcome.NameTaken, otherGroup);
@@ -82,7 +101,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     {
         var (_, management) = await OpenWithGroupAsync();
         var resource = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
         var succeeded = resource with { ProvisioningState = "Succeeded", TagsJson = """{"x":"y"}""" };
 
         var wrongState = await management.UpdateDigitalTwinsAsync(succeeded, "Updating", null, CancellationToken.None);
@@ -105,7 +124,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     {
         var (store, management) = await OpenWithGroupAsync();
         var resource = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
         var other = await store.Instances.EnsureAsync("other", CancellationToken.None);
         var data = Harness.OpenDataPlane(store);
         foreach (var instanceId in new[] { resource.InstanceId, other.Id })
@@ -123,7 +142,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
         Assert.Null(await store.Instances.FindByNameAsync("plant", CancellationToken.None));
         Assert.Null(await data.Twins.GetAsync(resource.InstanceId, "t1", CancellationToken.None));
         Assert.NotNull(await data.Twins.GetAsync(other.Id, "t1", CancellationToken.None));
-        Assert.Equal(ResourceCreateOutcome.Created, await management.CreateDigitalTwinsAsync(Resource("plant", "rg"), Operation("op-2", resource), CancellationToken.None));
+        Assert.Equal(ResourceCreateOutcome.Created, await management.CreateDigitalTwinsAsync(Resource("plant", "rg"), Operation("op-2", resource), 0, CancellationToken.None));
     }
 
     [SkippableFact]
@@ -131,7 +150,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     {
         var (_, management) = await OpenWithGroupAsync();
         var resource = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
 
         var whileFull = await management.DeleteResourceGroupAsync(Sub, "rg", CancellationToken.None);
         await management.DeleteDigitalTwinsAsync(Sub, "rg", "plant", CancellationToken.None);
@@ -150,7 +169,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
         foreach (var (name, group) in new[] { ("zeta", "a-rg"), ("beta", "rg"), ("alpha", "rg") })
         {
             var resource = Resource(name, group);
-            await management.CreateDigitalTwinsAsync(resource, Operation("op-" + name, resource), CancellationToken.None);
+            await management.CreateDigitalTwinsAsync(resource, Operation("op-" + name, resource), 0, CancellationToken.None);
         }
 
         var all = await management.ListDigitalTwinsAsync(Sub, null, CancellationToken.None);
@@ -208,7 +227,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     {
         var (_, management) = await OpenWithGroupAsync();
         var resource = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
         var first = Endpoint(resource, "Hub-1", """{"a":1}""", "v1.secret");
         var later = Now.AddMinutes(5);
 
@@ -229,7 +248,7 @@ public abstract class ManagementStoreContractTests : StoreContractTests
     {
         var (store, management) = await OpenWithGroupAsync();
         var resource = Resource("plant", "rg");
-        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), CancellationToken.None);
+        await management.CreateDigitalTwinsAsync(resource, Operation("op-1", resource), 0, CancellationToken.None);
         var legacy = await store.Instances.EnsureAsync("legacy", CancellationToken.None);
 
         var first = await management.PutEndpointAsync(Endpoint(resource, "b-two", "{}", null), 2, CancellationToken.None);

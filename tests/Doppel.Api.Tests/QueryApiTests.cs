@@ -139,10 +139,17 @@ public sealed class QueryApiTests : IAsyncLifetime
         using var altered = await _client.PostAsync("query", JsonSerializer.Serialize(new { continuationToken = "x" + token[1..] }));
         using var foreign = await other.PostAsync("query", JsonSerializer.Serialize(new { continuationToken = token }));
         using var garbage = await _client.PostAsync("query", """{"continuationToken":"%%%"}""");
+        var notBase64 = new[] { "ab!c.abcd", "AAAA.BB.CC", "abc=d.x", "AAAA.", "A.AAAA", token.Replace('.', '!') + ".AA", token + "==" };
 
         await Adt.ErrorAsync(altered, HttpStatusCode.BadRequest, "BadRequest");
         await Adt.ErrorAsync(foreign, HttpStatusCode.BadRequest, "BadRequest");
         await Adt.ErrorAsync(garbage, HttpStatusCode.BadRequest, "BadRequest");
+        foreach (var bad in notBase64)
+        {
+            using var response = await _client.PostAsync("query", JsonSerializer.Serialize(new { continuationToken = bad }));
+            await Adt.ErrorAsync(response, HttpStatusCode.BadRequest, "BadRequest");
+        }
+
         other.Dispose();
     }
 

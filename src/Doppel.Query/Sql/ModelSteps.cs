@@ -9,8 +9,9 @@ public delegate Task StatementReader(SqlStatement statement, int maxRows, List<o
 
 /// <summary>
 /// How a later page of a query in (model, id) order goes on after its first statement, which reads the rest of the
-/// page's first model: once that model runs out, the page finds the next model of the IS_OF_MODEL list that has
-/// twins with one index seek and reads that model's rows, and so on, until the page is full or the list is done.
+/// page's first model: once that model runs out, the page seeks the index for the next model of the IS_OF_MODEL list
+/// that has twins (one seek, or a few where models outside the list lie between) and reads that model's rows, and so
+/// on, until the page is full or the list is done.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -41,7 +42,7 @@ public sealed class ModelSteps
     private readonly Func<string, SqlStatement> nextModel;
 
     /// <param name="firstModel">The model whose rest the page's first statement reads.</param>
-    /// <param name="sortedModels">The IS_OF_MODEL list the rows' models are in, in ordinal order.</param>
+    /// <param name="sortedModels">The IS_OF_MODEL list the rows' models are in, in ordinal order, each id once.</param>
     /// <param name="limit">The rows the page reads.</param>
     /// <param name="modelRows">The statement for the rows of one model, from its first.</param>
     /// <param name="laterModels">The statement for the rows of every listed model after one.</param>

@@ -21,8 +21,10 @@ public sealed record SqlPageRequest(string InstanceId, IReadOnlyList<string>? Af
 
 /// <summary>
 /// Turns a <see cref="BoundQuery"/> into one SQL statement for a dialect. Rows come back ordered by their key
-/// (the ids of the key collections), so a page continues after the last key it returned: each page is one
-/// indexed range read, stable under concurrent writes, and costs what the first did.
+/// (the ids of the key collections), so a page continues after the last key it returned: each page is an indexed
+/// range read, stable under concurrent writes, and costs no more than the first. (Where the dialect asks for it, a
+/// later page in (model, id) order is a statement with <see cref="SqlStatement.Steps"/>: the rest of its model,
+/// then model by model.)
 /// </summary>
 public sealed class SqlCompiler(ISqlDialect dialect)
 {
@@ -88,7 +90,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
     private readonly ConditionalWeakTable<IReadOnlyList<string>, string[]> sortedLists = new();
 
     private string[] Sorted(IReadOnlyList<string> ids) =>
-        sortedLists.GetValue(ids, list => list.Order(StringComparer.Ordinal).ToArray());
+        sortedLists.GetValue(ids, list => list.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>Which models of an IS_OF_MODEL list a part of a later page keeps: all, the page's first model, or those after it.</summary>
     private readonly record struct ModelCut(string? First, bool OnlyFirst)

@@ -12,7 +12,9 @@ public interface IQueryStore
     /// Runs <paramref name="statement"/> and returns its rows: the key columns as strings, then each output as a
     /// string (JSON or text) or a long (a count), null where the database returned NULL. The statement is
     /// interrupted inside the database when <paramref name="timeout"/> passes (<see cref="QueryTimeoutException"/>)
-    /// or <paramref name="cancellationToken"/> is cancelled.
+    /// or <paramref name="cancellationToken"/> is cancelled. A statement with <see cref="SqlStatement.Steps"/> is
+    /// read through <see cref="ModelSteps.ReadAsync"/>, all its statements in one read transaction: read alone, it
+    /// would end the page at the end of its first model.
     /// </summary>
     Task<IReadOnlyList<object?[]>> ReadAsync(SqlStatement statement, TimeSpan timeout, CancellationToken cancellationToken);
 }

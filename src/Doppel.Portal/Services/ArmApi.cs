@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Doppel.Portal.Services.JsonReading;
 
 namespace Doppel.Portal.Services;
 
@@ -179,8 +180,4 @@ public sealed class ArmApi(PortalApi api)
             (string?)node["properties"]?["hostName"], (string?)node["properties"]?["provisioningState"] ?? "",
             created is null ? null : DateTimeOffset.Parse(created, System.Globalization.CultureInfo.InvariantCulture));
     }
-
-    private static IEnumerable<JsonNode> Items(JsonNode? page) => (page?["value"] as JsonArray ?? []).OfType<JsonNode>();
-
-    private static string Str(JsonNode node, string name) => (string?)node[name] ?? "";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Doppel.Portal.Services.JsonReading;
 
 namespace Doppel.Portal.Services;
 
@@ -192,8 +193,4 @@ public sealed class GraphApi(PortalApi api)
 
     private static DateTimeOffset? Date(JsonNode node, string name) =>
         DateTimeOffset.TryParse((string?)node[name], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value : null;
-
-    private static IEnumerable<JsonNode> Items(JsonNode? page) => (page?["value"] as JsonArray ?? []).OfType<JsonNode>();
-
-    private static string Str(JsonNode node, string name) => (string?)node[name] ?? "";
 }

@@ -86,14 +86,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             _batch.Clear();
             while (_batch.Count < MaxBatch && reader.TryRead(out var unit))
             {
-                if (unit.CancellationToken.IsCancellationRequested)
-                {
-                    unit.Fail(new OperationCanceledException(unit.CancellationToken));
-                }
-                else
-                {
-                    _batch.Add(unit);
-                }
+                _batch.Add(unit);
             }
 
             if (_batch.Count > 0)
@@ -136,6 +129,14 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         {
             foreach (var unit in batch)
             {
+                // Checked as each unit's turn comes, not when the batch is taken: a caller may give up while an
+                // earlier unit of its batch runs. The unit is not run; Complete reports the cancellation.
+                if (unit.CancellationToken.IsCancellationRequested)
+                {
+                    unit.SetError(new OperationCanceledException(unit.CancellationToken));
+                    continue;
+                }
+
                 await db.ExecuteAsync(Savepoint, CancellationToken.None).ConfigureAwait(false);
                 bool keep;
                 try

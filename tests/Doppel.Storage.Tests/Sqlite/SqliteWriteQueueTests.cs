@@ -100,6 +100,44 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_whose_caller_cancelled_while_an_earlier_write_of_its_batch_ran_is_not_written()
+    {
+        // The first write holds the loop while the next two queue up, so that the loop takes those two in one batch.
+        var firstGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _store.Session.WriteAsync<bool>(async db =>
+        {
+            await firstGate.Task;
+            return (true, true);
+        }, CancellationToken.None);
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = _store.Session.WriteAsync<bool>(async db =>
+        {
+            secondStarted.SetResult();
+            await secondGate.Task;
+            return (true, true);
+        }, CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = _store.Session.WriteAsync<bool>(async db =>
+        {
+            await db.ExecuteAsync("INSERT INTO probe (id) VALUES ('cancelled');", CancellationToken.None);
+            return (true, true);
+        }, cancellation.Token);
+
+        // The cancelled write is in the second write's batch however the loop took them (all three at once, or the
+        // first alone): callers are answered only after their batch commits, so the first is awaited last.
+        firstGate.SetResult();
+        await secondStarted.Task;
+        await cancellation.CancelAsync();
+        secondGate.SetResult();
+        await second;
+        await first;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Empty(await ProbeIdsAsync());
+    }
+
+    [Fact]
     public async Task Writes_queued_before_the_store_is_disposed_are_committed()
     {
         var pending = Enumerable.Range(0, 20).Select(i => Insert($"p{i:00}", keep: true)).ToList();

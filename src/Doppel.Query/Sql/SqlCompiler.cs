@@ -218,9 +218,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
                     return StepStatement(text, keys, outputSql, outputs, from, where, conditionWriter, after);
                 }
 
-                where.Add(keys.Count == 1
-                    ? $"{keys[0]} > {Parameter(after[0])}"
-                    : $"({string.Join(", ", keys)}) > ({string.Join(", ", after.Select(k => Parameter(k)))})");
+                where.Add(KeyAfter(keys, after));
             }
 
             // ORDER BY terms go into the select list too: PostgreSQL wants them there under DISTINCT.
@@ -258,17 +256,16 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             List<string> where, ConditionWriter conditions, IReadOnlyList<string> after)
         {
             var (part, model) = Step;
-            var conditionsOfPart = part switch
+            var conditionsOfPart = WithCutWhere(where, conditions, part switch
             {
-                StepPart.RestOfModel => WithCutWhere(where, conditions, new ModelCut(after[0], OnlyFirst: true)),
-                StepPart.ModelRows => WithCutWhere(where, conditions, new ModelCut(model, OnlyFirst: true)),
-                _ => WithCutWhere(where, conditions, new ModelCut(model, OnlyFirst: false)),
-            };
+                StepPart.RestOfModel => new ModelCut(after[0], OnlyFirst: true),
+                StepPart.ModelRows => new ModelCut(model, OnlyFirst: true),
+                _ => new ModelCut(model, OnlyFirst: false),
+            });
             if (part == StepPart.RestOfModel)
             {
-                conditionsOfPart.Add(keys.Count == 2
-                    ? $"{keys[1]} > {Parameter(after[1])}"
-                    : $"({string.Join(", ", keys.Skip(1))}) > ({string.Join(", ", after.Skip(1).Select(k => Parameter(k)))})");
+                // Within the model, after the rest of the key (the model column is the first key column).
+                conditionsOfPart.Add(KeyAfter(keys[1..], after.Skip(1).ToList()));
             }
 
             text.Append("SELECT ").AppendJoin(", ", keys.Concat(outputSql)).Append(' ').Append(from)
@@ -338,7 +335,10 @@ public sealed class SqlCompiler(ISqlDialect dialect)
 
         private static string Parenthesize(string condition) => "(" + condition + ")";
 
-
+        /// <summary>The rows whose key <paramref name="columns"/> come after <paramref name="values"/>: a comparison, or a row-value comparison for several.</summary>
+        private string KeyAfter(List<string> columns, IReadOnlyList<string> values) => columns.Count == 1
+            ? $"{columns[0]} > {Parameter(values[0])}"
+            : $"({string.Join(", ", columns)}) > ({string.Join(", ", values.Select(k => Parameter(k)))})";
 
         public string Instance => instance;
 
@@ -376,8 +376,11 @@ public sealed class SqlCompiler(ISqlDialect dialect)
         public static string TableName(BoundSource source) => source.Kind == CollectionKind.Twin ? "twins" : "relationships";
 
         private IEnumerable<string> KeyColumns(BoundSource source) => source.Kind == CollectionKind.Twin
-            ? [unjoined.GetValueOrDefault(source) ?? $"{Table(source)}.id"]
+            ? [TwinId(source)]
             : [$"{Table(source)}.source_id", $"{Table(source)}.id"];
+
+        /// <summary>The SQL of a twin collection's id: its joined twin's column, or the relationship end that holds it (<see cref="UnjoinedTwins"/>).</summary>
+        public string TwinId(BoundSource source) => unjoined.GetValueOrDefault(source) ?? $"{Table(source)}.id";
 
         private (string Sql, OutputKind Kind) Projection(BoundValue value) => value switch
         {
@@ -681,7 +684,7 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             for (var i = 0; i < match.Edges.Count; i++)
             {
                 var edge = match.Edges[i];
-                var a = Id(match.Nodes[i]);
+                var a = writer.TwinId(match.Nodes[i]);
                 var b = Writer.Table(match.Nodes[i + 1]);
                 if (edge.SingleHop)
                 {
@@ -721,9 +724,6 @@ public sealed class SqlCompiler(ISqlDialect dialect)
             NoRelationshipTwice(walks, singleHops, where);
             return sql.ToString();
         }
-
-        /// <summary>The SQL of a node's twin id: its joined twin's column, or the relationship end that holds it.</summary>
-        private string Id(BoundSource node) => unjoined.GetValueOrDefault(node) ?? $"{Writer.Table(node)}.id";
 
         /// <summary>
         /// One path never uses a relationship twice: the single-hop relationships of the pattern differ, no walk takes

@@ -141,26 +141,7 @@ internal sealed class PostgreSqlQueryStore(PostgreSqlDatabase database) : IQuery
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        for (var read = 0; read < maxRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); read++)
-        {
-            // Columns after the outputs (ORDER BY terms) are for the database only.
-            var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-            // The key columns only where the caller reads them (the page's last row).
-            for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
-            {
-                // One GetValue per column: counts come as bigint, text as strings; anything else is read as text.
-                row[i] = reader.GetValue(i) switch
-                {
-                    DBNull => null,
-                    long l => l,
-                    int n => (long)n,
-                    string text => text,
-                    _ => reader.GetString(i),
-                };
-            }
-
-            rows.Add(row);
-        }
+        await QueryRows.AppendAsync(reader, statement, maxRows, rows, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A parameter with its PostgreSQL type spelled out (Npgsql infers no array type by itself).</summary>

@@ -200,27 +200,8 @@ internal sealed class SqliteQueryStore(SqliteSession session) : IQueryStore
         deadline.ThrowIfCancellationRequested();
         // Not db.Command, whose cache holds the stores' constant SQL: query texts have a small cache of their own.
         var command = db.QueryCommand(statement.Text, statement.Parameters);
+        // The interrupt, not a token, stops a running statement.
         await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        for (var read = 0; read < maxRows && await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false); read++)
-        {
-            // Columns after the outputs (ORDER BY terms) are for the database only.
-            var row = new object?[statement.KeyColumns + statement.Outputs.Count];
-            // The key columns only where the caller reads them (the page's last row): each is a string made
-            // from SQLite's text, and a MATCH row has one per twin of the pattern.
-            for (var i = statement.ReadsKeysOf(rows.Count) ? 0 : statement.KeyColumns; i < row.Length; i++)
-            {
-                // One GetValue per column (each reader call is a call into SQLite): integers stay numbers,
-                // everything else is read as text.
-                row[i] = reader.GetValue(i) switch
-                {
-                    DBNull => null,
-                    long l => l,
-                    string text => text,
-                    _ => reader.GetString(i),
-                };
-            }
-
-            rows.Add(row);
-        }
+        await QueryRows.AppendAsync(reader, statement, maxRows, rows, CancellationToken.None).ConfigureAwait(false);
     }
 }

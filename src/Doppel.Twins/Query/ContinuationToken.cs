@@ -60,24 +60,13 @@ internal sealed record ContinuationToken(string Query, IReadOnlyList<string> Aft
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    // Base64Url's decoder throws on a character outside the alphabet or a bad length (its Try form only reports a
-    // short buffer), so the text is checked first: a malformed token is refused, never a 500.
+    // Base64Url's decoder throws on a character outside the alphabet or a bad length, so the text is checked
+    // first: a malformed token is refused, never a 500.
     private static bool TryBase64Url(ReadOnlySpan<char> text, out byte[] bytes)
     {
-        bytes = [];
-        if (!System.Buffers.Text.Base64Url.IsValid(text, out var length))
-        {
-            return false;
-        }
-
-        var buffer = new byte[length];
-        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(text, buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = buffer[..written];
-        return true;
+        var valid = System.Buffers.Text.Base64Url.IsValid(text);
+        bytes = valid ? System.Buffers.Text.Base64Url.DecodeFromChars(text) : [];
+        return valid;
     }
 }
 
